@@ -1,0 +1,201 @@
+#include "cli.hpp"
+
+#include "config.h"
+
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace jd {
+
+namespace {
+
+po::options_description describe() {
+    po::options_description d("Options");
+    // clang-format off
+    d.add_options()
+        ("daemon,D", "run the daemon")
+        ("foreground,F", "with -D: stay in the foreground, log to stderr")
+        ("pidfile,p", po::value<std::string>(), "daemon pidfile")
+        ("socket,f", po::value<std::string>(), "control socket path")
+        ("probe", po::value<std::string>(), "with -D: path of the jaildaemon-probe program")
+        ("log", po::value<std::string>(), "with -D: log file of the detached daemon")
+        ("allow-host", "with -D: accept the \"host\" pseudo-jail (development only)")
+        ("command,c", po::value<std::string>(), "register a probe running COMMAND on trigger")
+        ("jail,j", po::value<std::string>(), "jail id or name, pid:N, docker:NAME, podman:NAME, machine:NAME, lxc:NAME")
+        ("respawn,r", "respawn the probe after the command completes")
+        ("respawn-now,R", "respawn the probe at once, without waiting")
+        ("uid,u", po::value<std::string>(), "numeric uid of the probe inside the jail")
+        ("gid,g", po::value<std::string>(), "numeric gid of the probe inside the jail")
+        ("title,t", po::value<std::string>(), "the probe's proctitle")
+        ("list,l", "list registered probes")
+        ("json", "with -l: print JSON")
+        ("remove,x", "remove probes: by -i ID, or by -j JAIL [-t TITLE]")
+        ("id,i", po::value<std::string>(), "with -x: probe id")
+        ("help,h", "print this help")
+        ("version,V", "print the version");
+    // clang-format on
+    return d;
+}
+
+bool parse_id(const std::string& opt, const std::string& s, std::uint32_t max, std::uint64_t& out,
+              Error& err) {
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v > max) {
+        err.set(EX_USAGE_, opt + " wants a number from 0 to " + std::to_string(max) + ", not \"" +
+                               s + "\"");
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+} // namespace
+
+std::string usage_text() {
+    return "usage: jaildaemon -D [-F] [-p pidfile] [-f ipcsockpath]\n"
+           "       jaildaemon -c command -j jid|name [-rR] [-u uid] [-g gid] [-t proctitle]"
+           " [-f ipcsockpath]\n"
+           "       jaildaemon -l [--json] [-j jail] [-f ipcsockpath]\n"
+           "       jaildaemon -x -i id | -x -j jail [-t proctitle] [-f ipcsockpath]\n";
+}
+
+std::string help_text() {
+    std::ostringstream o;
+    o << usage_text() << "\n" << describe() << "\nDefaults: socket " JAILDAEMON_SOCKET
+      << ", pidfile " JAILDAEMON_PIDFILE "\n";
+    return o.str();
+}
+
+bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err) {
+    po::variables_map vm;
+    try {
+        auto style = po::command_line_style::unix_style ^ po::command_line_style::allow_guessing;
+        po::store(po::command_line_parser(args).options(describe()).style(style).run(), vm);
+    } catch (const po::error& e) {
+        err.set(EX_USAGE_, e.what());
+        return false;
+    }
+    out = CliOptions{};
+    auto has = [&](const char* k) { return vm.count(k) > 0; };
+    auto str = [&](const char* k) { return vm[k].as<std::string>(); };
+
+    int modes = has("daemon") + has("command") + has("list") + has("remove") + has("help") +
+                has("version");
+    if (modes != 1) {
+        err.set(EX_USAGE_, modes == 0 ? "one of -D, -c, -l, -x is required"
+                                      : "exactly one of -D, -c, -l, -x, -h, -V may be given");
+        return false;
+    }
+    out.socket = has("socket") ? str("socket") : JAILDAEMON_SOCKET;
+    if (out.socket.empty()) {
+        err.set(EX_USAGE_, "-f wants a socket path");
+        return false;
+    }
+    auto only = [&](std::initializer_list<const char*> allowed, const char* mode) {
+        for (const auto& kv : vm) {
+            bool ok = kv.first == "socket";
+            for (const char* a : allowed)
+                ok = ok || kv.first == a;
+            if (!ok) {
+                err.set(EX_USAGE_, "--" + kv.first + " does not go with " + mode);
+                return false;
+            }
+        }
+        return true;
+    };
+
+    if (has("help") || has("version")) {
+        out.mode = has("help") ? Mode::help : Mode::version;
+        return true;
+    }
+    if (has("daemon")) {
+        // The original ignores utility options in daemon mode; we refuse
+        // them, so that a mistyped rc.conf line is noticed.
+        if (!only({"daemon", "foreground", "pidfile", "probe", "log", "allow-host"}, "-D"))
+            return false;
+        out.mode = Mode::daemon;
+        DaemonOptions& d = out.daemon;
+        d.foreground = has("foreground");
+        d.pidfile = has("pidfile") ? str("pidfile") : JAILDAEMON_PIDFILE;
+        d.socket = out.socket;
+        d.probe_path = has("probe") ? str("probe") : JAILDAEMON_PROBE_PATH;
+        d.log_file = has("log") ? str("log") : JAILDAEMON_LOGFILE;
+        d.allow_host = has("allow-host");
+        return true;
+    }
+    if (has("command")) {
+        if (!only({"command", "jail", "respawn", "respawn-now", "uid", "gid", "title"}, "-c"))
+            return false;
+        if (!has("jail")) {
+            err.set(EX_USAGE_, "-c needs -j jid|name: the jail to put the probe in");
+            return false;
+        }
+        if (has("respawn") && has("respawn-now")) {
+            err.set(EX_USAGE_, "-r and -R exclude each other");
+            return false;
+        }
+        out.mode = Mode::add;
+        ProbeSpec& p = out.probe;
+        p.command = str("command");
+        p.jail = str("jail");
+        p.title = has("title") ? str("title") : "jaildaemon_probe";
+        p.respawn = has("respawn")       ? Respawn::after
+                    : has("respawn-now") ? Respawn::now
+                                         : Respawn::none;
+        std::uint64_t v;
+        if (has("uid")) {
+            if (!parse_id("-u", str("uid"), 4294967294u, v, err))
+                return false;
+            p.uid = std::uint32_t(v);
+        }
+        if (has("gid")) {
+            if (!parse_id("-g", str("gid"), 4294967294u, v, err))
+                return false;
+            p.gid = std::uint32_t(v);
+        }
+        Error verr;
+        if (!validate(p, verr)) {
+            err.set(EX_USAGE_, verr.what);
+            return false;
+        }
+        return true;
+    }
+    if (has("list")) {
+        if (!only({"list", "json", "jail"}, "-l"))
+            return false;
+        out.mode = Mode::list;
+        out.json = has("json");
+        if (has("jail"))
+            out.jail = str("jail");
+        return true;
+    }
+    // -x
+    if (!only({"remove", "id", "jail", "title"}, "-x"))
+        return false;
+    out.mode = Mode::remove;
+    if (has("id")) {
+        if (has("jail") || has("title")) {
+            err.set(EX_USAGE_, "-x takes -i ID, or -j JAIL [-t TITLE], not both");
+            return false;
+        }
+        std::uint64_t v;
+        if (!parse_id("-i", str("id"), 4294967295u, v, err))
+            return false;
+        out.id = v;
+        return true;
+    }
+    if (!has("jail")) {
+        err.set(EX_USAGE_, "-x needs -i ID or -j JAIL");
+        return false;
+    }
+    out.jail = str("jail");
+    if (has("title"))
+        out.title = str("title");
+    return true;
+}
+
+} // namespace jd

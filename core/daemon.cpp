@@ -1,0 +1,497 @@
+#include "daemon.hpp"
+
+#include "config.h"
+#include "jail.hpp"
+#include "log.hpp"
+#include "platform.hpp"
+#include "registry.hpp"
+#include "runner.hpp"
+#include "spawn.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <csignal>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace asio = boost::asio;
+using local = asio::local::stream_protocol;
+
+namespace jd {
+
+namespace {
+
+constexpr int kMaxSessions = 64;
+constexpr auto kRequestTimeout = std::chrono::seconds(5);
+
+class Daemon;
+
+// One client connection: read one line, answer it, close.
+class Session : public std::enable_shared_from_this<Session> {
+  public:
+    Session(Daemon& d, local::socket s, uid_t uid)
+        : d_(d), sock_(std::move(s)), timer_(sock_.get_executor()), buf_(kMaxRequestBytes + 1),
+          uid_(uid) {}
+    void start();
+    uid_t uid() const { return uid_; }
+
+  private:
+    void answer(const Reply& r);
+
+    Daemon& d_;
+    local::socket sock_;
+    asio::steady_timer timer_;
+    asio::streambuf buf_;
+    std::string out_;
+    uid_t uid_;
+};
+
+class Daemon {
+  public:
+    Daemon(asio::io_context& io, const DaemonOptions& o, local::acceptor acc, ProbeImage& image,
+           int devnull)
+        : io_(io), opts_(o), acceptor_(std::move(acc)), signals_(io, SIGTERM, SIGINT),
+          hup_(io, SIGHUP), image_(image), devnull_(devnull), runner_(io) {}
+
+    void start() {
+        accept();
+        signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+            if (!ec)
+                stop(sig);
+        });
+        watch_hup();
+        log_info("jaildaemon " JAILDAEMON_VERSION " listening on " + opts_.socket);
+    }
+
+    Reply handle(const std::string& line, uid_t peer);
+    int sessions = 0;
+
+  private:
+    void accept() {
+        acceptor_.async_accept([this](const boost::system::error_code& ec, local::socket s) {
+            if (ec == asio::error::operation_aborted)
+                return;
+            if (!ec) {
+                uid_t uid = uid_t(-1);
+                gid_t gid = gid_t(-1);
+                if (!platform::peer_creds(s.native_handle(), uid, gid)) {
+                    log_warn("refused a connection: cannot read peer credentials");
+                } else if (sessions >= kMaxSessions) {
+                    log_warn("refused a connection from uid " + std::to_string(uid) + ": " +
+                             std::to_string(kMaxSessions) + " sessions open");
+                } else {
+                    std::make_shared<Session>(*this, std::move(s), uid)->start();
+                }
+            } else {
+                log_warn("accept: " + ec.message());
+            }
+            accept();
+        });
+    }
+
+    void watch_hup() {
+        // SIGHUP to the daemon itself is not a trigger; note it and go on.
+        hup_.async_wait([this](const boost::system::error_code& ec, int) {
+            if (ec)
+                return;
+            log_info("SIGHUP received; nothing to reload");
+            watch_hup();
+        });
+    }
+
+    void stop(int sig) {
+        log_info("signal " + std::to_string(sig) + ": stopping, " +
+                 std::to_string(registry_.size()) + " probes killed");
+        boost::system::error_code ec;
+        acceptor_.close(ec);
+        ::unlink(opts_.socket.c_str());
+        for (Probe* p : registry_.all())
+            if (p->pid)
+                kill(p->pid, SIGKILL);
+        for (Probe* p : registry_.all())
+            if (p->pid)
+                waitpid(p->pid, nullptr, 0);
+        io_.stop();
+    }
+
+    Reply add(const ProbeSpec& spec);
+    Reply remove(const Request& r);
+    Reply list(const Request& r);
+    bool spawn(Probe& p, Error& err);
+    void respawn(std::uint64_t id);
+    void on_probe_exit(std::uint64_t id, pid_t pid, int status);
+    void trigger(Probe& p);
+    void forget(Probe& p) {
+        if (p.pid)
+            kill(p.pid, SIGKILL); // not reaped yet: the pid is still ours
+        registry_.erase(p.id);
+    }
+    static std::string describe(const Probe& p) {
+        return "probe " + std::to_string(p.id) + " " + quoted(p.spec.title) + " in jail " +
+               p.jail->name();
+    }
+
+    asio::io_context& io_;
+    const DaemonOptions& opts_;
+    local::acceptor acceptor_;
+    asio::signal_set signals_;
+    asio::signal_set hup_;
+    ProbeImage& image_;
+    int devnull_;
+    Registry registry_;
+    Runner runner_;
+};
+
+void Session::start() {
+    ++d_.sessions;
+    auto self = shared_from_this();
+    timer_.expires_after(kRequestTimeout);
+    timer_.async_wait([self](const boost::system::error_code& ec) {
+        if (!ec)
+            self->answer(error_reply(EX_TEMPFAIL_, "request not complete within 5 s"));
+    });
+    asio::async_read_until(sock_, buf_, '\n',
+                           [self](const boost::system::error_code& ec, std::size_t n) {
+                               if (ec == asio::error::operation_aborted)
+                                   return;
+                               if (ec == asio::error::not_found) {
+                                   self->answer(error_reply(
+                                       EX_DATAERR_, "request longer than " +
+                                                        std::to_string(kMaxRequestBytes) +
+                                                        " bytes"));
+                                   return;
+                               }
+                               if (ec) {
+                                   self->answer(error_reply(EX_DATAERR_,
+                                                            "request not terminated by newline"));
+                                   return;
+                               }
+                               std::string line(asio::buffers_begin(self->buf_.data()),
+                                                asio::buffers_begin(self->buf_.data()) + n - 1);
+                               self->answer(self->d_.handle(line, self->uid_));
+                           });
+}
+
+void Session::answer(const Reply& r) {
+    if (!out_.empty())
+        return; // answered already (timeout vs. read race)
+    timer_.cancel();
+    out_ = encode(r);
+    auto self = shared_from_this();
+    asio::async_write(sock_, asio::buffer(out_),
+                      [self](const boost::system::error_code&, std::size_t) {
+                          boost::system::error_code ec;
+                          self->sock_.shutdown(local::socket::shutdown_both, ec);
+                          self->sock_.close(ec);
+                          --self->d_.sessions;
+                      });
+}
+
+Reply Daemon::handle(const std::string& line, uid_t peer) {
+    Request req;
+    Error err;
+    if (!decode(line, req, err)) {
+        log_warn("bad request from uid " + std::to_string(peer) + ": " + err.what);
+        return error_reply(err.code, err.what);
+    }
+    if (req.op == Op::ping) {
+        Reply r;
+        r.version = JAILDAEMON_VERSION;
+        return r;
+    }
+    if (req.op == Op::list)
+        return list(req);
+    if (peer != 0) {
+        log_warn("refused " + std::string(req.op == Op::add ? "add" : "remove") + " from uid " +
+                 std::to_string(peer) + ": only root may change probes");
+        return error_reply(EX_NOPERM_, "permission denied: only root may register or remove "
+                                       "probes (you are uid " +
+                                           std::to_string(peer) + ")");
+    }
+    return req.op == Op::add ? add(req.probe) : remove(req);
+}
+
+Reply Daemon::add(const ProbeSpec& spec) {
+    Error err;
+    JailOptions jo;
+    jo.allow_host = opts_.allow_host;
+    std::shared_ptr<Jail> jail = open_jail(spec.jail, jo, err);
+    if (!jail) {
+        log_warn("refused probe " + quoted(spec.title) + " for jail " + quoted(spec.jail) + ": " +
+                 err.what);
+        return error_reply(err.code, err.what);
+    }
+    Probe* old = registry_.find(jail->key(), spec.title);
+    std::uint64_t old_id = old ? old->id : 0;
+    Probe& p = registry_.add(spec, jail);
+    if (!spawn(p, err)) {
+        registry_.erase(p.id);
+        log_warn("refused probe " + quoted(spec.title) + " for jail " + jail->name() + ": " +
+                 err.what);
+        return error_reply(err.code, err.what);
+    }
+    Reply r;
+    r.id = p.id;
+    if (Probe* o = old_id ? registry_.find(old_id) : nullptr) {
+        log_info(describe(*o) + " replaced by probe " + std::to_string(p.id));
+        forget(*o);
+        r.replaced = true;
+    }
+    log_info(describe(p) + " registered (pid " + std::to_string(p.pid) + ", respawn " +
+             respawn_name(spec.respawn) + "): " + quoted(spec.command));
+    return r;
+}
+
+Reply Daemon::remove(const Request& req) {
+    std::vector<Probe*> victims;
+    if (req.id) {
+        if (Probe* p = registry_.find(*req.id))
+            victims.push_back(p);
+    } else {
+        for (Probe* p : registry_.of_jail(req.jail))
+            if (req.title.empty() || p->spec.title == req.title)
+                victims.push_back(p);
+    }
+    if (victims.empty())
+        return error_reply(EX_DATAERR_, req.id ? "no probe with id " + std::to_string(*req.id)
+                                               : "no probe matches jail " + req.jail +
+                                                     (req.title.empty() ? "" : " title " + req.title));
+    Reply r;
+    for (Probe* p : victims) {
+        log_info(describe(*p) + " removed");
+        forget(*p);
+        ++r.removed;
+    }
+    return r;
+}
+
+Reply Daemon::list(const Request& req) {
+    Reply r;
+    for (Probe* p : req.jail.empty() ? registry_.all() : registry_.of_jail(req.jail))
+        r.probes.push_back(registry_.info(*p));
+    return r;
+}
+
+bool Daemon::spawn(Probe& p, Error& err) {
+    pid_t pid = spawn_probe(*p.jail, image_, devnull_, p.spec, err);
+    if (pid < 0)
+        return false;
+    registry_.set_pid(p, pid);
+    p.state = ProbeState::waiting;
+    std::uint64_t id = p.id;
+    platform::watch_child(io_, pid, [this, id, pid](int st) { on_probe_exit(id, pid, st); });
+    return true;
+}
+
+void Daemon::respawn(std::uint64_t id) {
+    Probe* p = registry_.find(id);
+    if (!p)
+        return; // removed meanwhile
+    Error err;
+    if (!p->jail->alive()) {
+        log_info(describe(*p) + " not respawned: the jail is gone; forgotten");
+        registry_.erase(id);
+        return;
+    }
+    if (!spawn(*p, err)) {
+        log_warn(describe(*p) + " could not be respawned: " + err.what + "; forgotten");
+        registry_.erase(id);
+    }
+}
+
+void Daemon::on_probe_exit(std::uint64_t id, pid_t pid, int status) {
+    Probe* p = registry_.find(id);
+    if (!p || p->pid != pid)
+        return; // removed or replaced: reaped, nothing else to do
+    registry_.set_pid(*p, 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kProbeTriggered) {
+        trigger(*p);
+        return;
+    }
+    log_info(describe(*p) + " ended without trigger (" + status_text(status) +
+             "); no command run, forgotten");
+    registry_.erase(id);
+}
+
+void Daemon::trigger(Probe& p) {
+    ++p.triggers;
+    CommandJob job{p.spec.command, p.jail->name(), p.jail->id(), p.spec.title};
+    std::uint64_t id = p.id;
+    Respawn mode = p.spec.respawn;
+    std::string who = describe(p);
+    std::string cmd = quoted(p.spec.command);
+    log_info(who + " triggered: running " + cmd);
+    Error err;
+    bool started = runner_.start(
+        job,
+        [this, id, who, cmd, mode](const CommandResult& r) {
+            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(r.took).count();
+            log_info(who + " command " + cmd + " finished: " + status_text(r.status) + " after " +
+                     std::to_string(ms) + " ms");
+            if (mode == Respawn::after)
+                respawn(id);
+        },
+        err);
+    if (!started)
+        log_err(who + " command " + cmd + " not started: " + err.what);
+    if (mode == Respawn::none) {
+        registry_.erase(id);
+    } else if (mode == Respawn::now || !started) {
+        respawn(id);
+    } else {
+        p.state = ProbeState::running;
+    }
+}
+
+// Is someone already answering on path? Removes a stale socket.
+bool claim_socket_path(const std::string& path, Error& err) {
+    struct stat st;
+    if (lstat(path.c_str(), &st) != 0)
+        return true;
+    if (!S_ISSOCK(st.st_mode)) {
+        err.set(EX_CANTCREAT_, path + " exists and is not a socket; not touching it");
+        return false;
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = {};
+    sa.sun_family = AF_UNIX;
+    std::snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path.c_str());
+    int r = connect(fd, reinterpret_cast<struct sockaddr*>(&sa), sizeof sa);
+    ::close(fd);
+    if (r == 0) {
+        err.set(EX_UNAVAILABLE_, "a jaildaemon already answers on " + path);
+        return false;
+    }
+    log_info("removing stale socket " + path);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        err.set(EX_CANTCREAT_, errno_text("cannot remove stale socket " + path, errno));
+        return false;
+    }
+    return true;
+}
+
+int listen_on(const std::string& path, Error& err) {
+    struct sockaddr_un sa = {};
+    if (path.size() >= sizeof sa.sun_path) {
+        err.set(EX_USAGE_, "socket path too long: " + path);
+        return -1;
+    }
+    sa.sun_family = AF_UNIX;
+    std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        err.set(EX_OSERR_, errno_text("socket", errno));
+        return -1;
+    }
+    // Mode 0600 from the start: there is no moment where others may connect.
+    mode_t old = umask(077);
+    int r = bind(fd, reinterpret_cast<struct sockaddr*>(&sa), sizeof sa);
+    int e = errno;
+    umask(old);
+    if (r != 0 || listen(fd, 128) != 0) {
+        if (r == 0)
+            e = errno;
+        ::close(fd);
+        err.set(EX_CANTCREAT_, errno_text("cannot listen on " + path, e));
+        return -1;
+    }
+    return fd;
+}
+
+bool detach(const std::string& log_file, Error& err) {
+    int logfd = ::open(log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (logfd < 0) {
+        err.set(EX_CANTCREAT_, errno_text("cannot open log " + log_file, errno));
+        return false;
+    }
+    for (int i = 0; i < 2; ++i) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            err.set(EX_OSERR_, errno_text("fork", errno));
+            return false;
+        }
+        if (pid > 0)
+            _exit(0);
+        if (i == 0)
+            setsid();
+    }
+    int nul = ::open("/dev/null", O_RDONLY);
+    dup2(nul, 0);
+    dup2(logfd, 1);
+    dup2(logfd, 2);
+    ::close(nul);
+    ::close(logfd);
+    return chdir("/") == 0 || true;
+}
+
+} // namespace
+
+int run_daemon(const DaemonOptions& opts) {
+    log_open("jaildaemon", !opts.foreground);
+    Error err;
+    auto fail = [&](const Error& e) {
+        std::fprintf(stderr, "jaildaemon: %s\n", e.what.c_str());
+        return e.code;
+    };
+
+    // Many probes, one pidfd each: take every descriptor we may have.
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+
+    // Lock before bind: of two daemons started together exactly one wins.
+    platform::Pidfile pidfile;
+    pid_t other = 0;
+    if (!pidfile.open(opts.pidfile, err, &other))
+        return fail(err);
+    if (!claim_socket_path(opts.socket, err))
+        return fail(err);
+    ProbeImage image;
+    if (!image.open(opts.probe_path, err))
+        return fail(err);
+    int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (devnull < 0)
+        return fail(Error{EX_OSERR_, errno_text("/dev/null", errno)});
+
+    // Listen before detaching: when -D returns, clients can connect.
+    int listener = listen_on(opts.socket, err);
+    if (listener < 0)
+        return fail(err);
+    // Build the io_context only in the final process.
+    if (!opts.foreground && !detach(opts.log_file, err))
+        return fail(err);
+
+    asio::io_context io;
+    local::acceptor acceptor(io);
+    acceptor.assign(local(), listener);
+    if (!pidfile.write(err))
+        return fail(err);
+    platform::set_daemon_title("jaildaemon");
+    // Writes to a client that went away must not kill us.
+    signal(SIGPIPE, SIG_IGN);
+
+    Daemon d(io, opts, std::move(acceptor), image, devnull);
+    d.start();
+    io.run();
+    pidfile.remove();
+    log_info("stopped");
+    return 0;
+}
+
+} // namespace jd

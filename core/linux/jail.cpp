@@ -1,0 +1,319 @@
+// Linux backend: a "jail" is the set of namespaces of a process (a
+// container's leader). The target is pinned by pidfd; the probe is forked
+// into its pid namespace by the daemon and joins the rest itself.
+#include "jail.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <grp.h>
+#include <string>
+#include <vector>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace jd {
+
+namespace {
+
+int pidfd_open(pid_t pid) { return int(syscall(SYS_pidfd_open, pid, 0)); }
+
+int pidfd_alive(int pidfd) { return int(syscall(SYS_pidfd_send_signal, pidfd, 0, nullptr, 0)); }
+
+bool ns_inode(pid_t pid, const char* ns, ino_t& ino) {
+    struct stat st;
+    std::string path = pid ? "/proc/" + std::to_string(pid) + "/ns/" + ns
+                           : std::string("/proc/self/ns/") + ns;
+    if (stat(path.c_str(), &st) != 0)
+        return false;
+    ino = st.st_ino;
+    return true;
+}
+
+// The daemon's own pid namespace, to return to after forking a probe.
+int own_pidns_fd() {
+    static int fd = ::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    return fd;
+}
+
+bool parse_pid(const std::string& s, pid_t& pid) {
+    long v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < 1 || v > 4194304)
+        return false;
+    pid = pid_t(v);
+    return true;
+}
+
+// Move the calling process into the cgroups that pid is in (cgroup v2 and
+// v1 hierarchies). Best effort: a missing hierarchy is skipped.
+void join_cgroups(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
+    std::string line;
+    while (std::getline(in, line)) {
+        // "ID:controllers:/path"
+        auto a = line.find(':'), b = line.find(':', a + 1);
+        if (a == std::string::npos || b == std::string::npos)
+            continue;
+        std::string ctrl = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
+        if (path.empty() || path[0] != '/' || path.find("/..") != std::string::npos)
+            continue;
+        std::vector<std::string> bases;
+        if (ctrl.empty()) {
+            bases = {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"};
+        } else {
+            if (ctrl.rfind("name=", 0) == 0)
+                ctrl = ctrl.substr(5);
+            bases = {"/sys/fs/cgroup/" + ctrl};
+        }
+        for (const std::string& base : bases) {
+            std::string procs = base + path + "/cgroup.procs";
+            int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
+            if (fd < 0)
+                continue;
+            ssize_t n = ::write(fd, "0\n", 2);
+            ::close(fd);
+            if (n == 2)
+                break;
+        }
+    }
+}
+
+class LinuxJail : public Jail {
+  public:
+    LinuxJail(pid_t pid, int pidfd, std::string label, ino_t pidns, bool own_user)
+        : pid_(pid), pidfd_(pidfd), label_(std::move(label)), pidns_(pidns), own_user_(own_user) {}
+    ~LinuxJail() override { ::close(pidfd_); }
+
+    std::string key() const override { return "pidns:" + std::to_string(pidns_); }
+    std::string name() const override {
+        return label_.empty() ? "pid:" + std::to_string(pid_) : label_;
+    }
+    long id() const override { return pid_; }
+    bool alive() const override {
+        ino_t ino;
+        return pidfd_alive(pidfd_) == 0 && ns_inode(pid_, "pid", ino) && ino == pidns_;
+    }
+
+    pid_t fork_attached(Error& err) override {
+        if (own_pidns_fd() < 0) {
+            err.set(EX_OSERR_, errno_text("open /proc/self/ns/pid", errno));
+            return -1;
+        }
+        // Only the pid namespace is joined here, by the daemon: it applies to
+        // the children forked next. Everything else in the child.
+        if (setns(pidfd_, CLONE_NEWPID) != 0) {
+            err.set(errno == ESRCH ? EX_NOHOST_ : EX_OSERR_,
+                    errno_text("enter pid namespace of " + name(), errno));
+            return -1;
+        }
+        pid_t pid = fork();
+        int fork_errno = errno;
+        if (pid != 0 && setns(own_pidns_fd(), CLONE_NEWPID) != 0) {
+            // Cannot happen for our own namespace; if it did, every later
+            // fork would land in the wrong place. Refuse to go on.
+            perror("jaildaemon: return to own pid namespace");
+            abort();
+        }
+        if (pid < 0) {
+            err.set(EX_OSERR_, errno_text("fork", fork_errno));
+            return -1;
+        }
+        if (pid == 0)
+            attach_child();
+        return pid;
+    }
+
+  private:
+    void fail(const char* stage) {
+        child_errno_ = errno ? errno : EPERM;
+        child_stage_ = stage;
+    }
+
+    // In the child: cgroup, namespaces, root. Sets child_errno_ on failure.
+    void attach_child() {
+        std::string proc = "/proc/" + std::to_string(pid_);
+        // Opened through the host's /proc before the mount namespace changes;
+        // the pidfd check after it makes sure it is still the pinned process.
+        int root = ::open((proc + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+            return fail("open jail root");
+        if (pidfd_alive(pidfd_) != 0)
+            return fail("jail leader gone");
+        join_cgroups(pid_);
+
+        int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+        if (own_user_)
+            flags |= CLONE_NEWUSER;
+        if (setns(pidfd_, flags) != 0)
+            return fail("setns");
+        // A probe must see the jail's root, never the host's: otherwise jail
+        // root could read the host through /proc/<probe>/root.
+        if (fchdir(root) != 0 || chroot(".") != 0 || chdir("/") != 0)
+            return fail("chroot to jail root");
+        ::close(root);
+        if (own_user_) {
+            // Become root of the container's user namespace, so that the
+            // container's root may signal us. setgroups may be denied
+            // (setgroups=deny in rootless containers): not fatal.
+            gid_t g = 0;
+            (void)setgroups(1, &g);
+            if (setgid(0) != 0 || setuid(0) != 0)
+                return fail("become root of user namespace");
+        }
+    }
+
+    pid_t pid_;
+    int pidfd_;
+    std::string label_;
+    ino_t pidns_;
+    bool own_user_;
+};
+
+// Run argv, return its stdout (at most 4 KiB) and exit status.
+bool capture(const std::vector<std::string>& args, std::string& out, int& status, int& spawn_err) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        spawn_err = errno;
+        return false;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    std::vector<char*> argv;
+    for (const auto& a : args)
+        argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid;
+    spawn_err = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(p[1]);
+    if (spawn_err != 0) {
+        ::close(p[0]);
+        return false;
+    }
+    char buf[512];
+    ssize_t n;
+    while ((n = ::read(p[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0 && out.size() < 4096)
+            out.append(buf, std::size_t(n));
+    ::close(p[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return true;
+}
+
+bool valid_name(const std::string& s) {
+    if (s.empty() || s.size() > 128 || s[0] == '-')
+        return false;
+    for (char c : s)
+        if (!(isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+            return false;
+    return true;
+}
+
+} // namespace
+
+std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts, Error& err) {
+    if (spec == "host") {
+        if (!opts.allow_host) {
+            err.set(EX_NOPERM_, "the host pseudo-jail is refused: start the daemon with "
+                                "--allow-host to use it (development only)");
+            return nullptr;
+        }
+        return open_host_jail();
+    }
+    std::string num = spec.rfind("pid:", 0) == 0 ? spec.substr(4) : spec;
+    std::string label;
+    if (auto at = num.find('@'); at != std::string::npos) {
+        // "pid:N@label": a manager spec the client resolved.
+        label = num.substr(at + 1);
+        num = num.substr(0, at);
+    }
+    pid_t pid;
+    if (!parse_pid(num, pid)) {
+        err.set(EX_USAGE_, "bad jail \"" + spec +
+                               "\": on Linux use a pid (N or pid:N) or docker:NAME, "
+                               "podman:NAME, machine:NAME, lxc:NAME");
+        return nullptr;
+    }
+    int pidfd = pidfd_open(pid);
+    if (pidfd < 0) {
+        err.set(errno == ESRCH ? EX_NOHOST_ : EX_OSERR_,
+                errno == ESRCH ? "no such jail: no process " + std::to_string(pid)
+                               : errno_text("pidfd_open(" + std::to_string(pid) + ")", errno));
+        return nullptr;
+    }
+    ino_t pidns, mntns, user, own_pidns, own_mntns, own_user;
+    bool ok = ns_inode(pid, "pid", pidns) && ns_inode(pid, "mnt", mntns) &&
+              ns_inode(pid, "user", user) && ns_inode(0, "pid", own_pidns) &&
+              ns_inode(0, "mnt", own_mntns) && ns_inode(0, "user", own_user);
+    // Read after the pidfd is open: if the process is still alive now, the
+    // namespaces read belong to it and not to a reused pid.
+    if (!ok || pidfd_alive(pidfd) != 0) {
+        ::close(pidfd);
+        err.set(EX_NOHOST_, "no such jail: process " + std::to_string(pid) + " is gone");
+        return nullptr;
+    }
+    if (pidns == own_pidns && mntns == own_mntns) {
+        ::close(pidfd);
+        err.set(EX_NOHOST_, "process " + std::to_string(pid) +
+                                " is not in a container: it shares the host's pid and "
+                                "mount namespaces");
+        return nullptr;
+    }
+    return std::make_unique<LinuxJail>(pid, pidfd, label, pidns, user != own_user);
+}
+
+bool resolve_manager_spec(std::string& spec, Error& err) {
+    auto colon = spec.find(':');
+    if (colon == std::string::npos)
+        return true;
+    std::string mgr = spec.substr(0, colon), name = spec.substr(colon + 1);
+    std::vector<std::string> argv;
+    if (mgr == "docker" || mgr == "podman")
+        argv = {mgr, "inspect", "--format", "{{.State.Pid}}", "--", name};
+    else if (mgr == "machine")
+        argv = {"machinectl", "show", "--property=Leader", "--value", "--", name};
+    else if (mgr == "lxc")
+        argv = {"lxc-info", "-p", "-H", "-n", name};
+    else
+        return true; // pid:N and friends: the daemon checks them
+    if (!valid_name(name)) {
+        err.set(EX_USAGE_, "bad " + mgr + " container name \"" + name + "\"");
+        return false;
+    }
+    std::string out;
+    int status = 0, spawn_err = 0;
+    if (!capture(argv, out, status, spawn_err)) {
+        err.set(EX_UNAVAILABLE_, spawn_err == ENOENT
+                                     ? argv[0] + " is not installed (needed for " + mgr + ":)"
+                                     : errno_text("cannot run " + argv[0], spawn_err));
+        return false;
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' '))
+        out.pop_back();
+    pid_t pid;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !parse_pid(out, pid)) {
+        err.set(EX_NOHOST_, "no such jail: " + mgr + " container \"" + name +
+                                "\" does not exist or is not running");
+        return false;
+    }
+    spec = "pid:" + std::to_string(pid) + "@" + mgr + ":" + name;
+    return true;
+}
+
+} // namespace jd

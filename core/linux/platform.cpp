@@ -1,0 +1,150 @@
+// Linux implementations of platform.hpp.
+#include "platform.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <linux/securebits.h>
+#include <memory>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace jd::platform {
+
+bool peer_creds(int fd, uid_t& uid, gid_t& gid) {
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+        return false;
+    uid = cred.uid;
+    gid = cred.gid;
+    return true;
+}
+
+int harden_child(pid_t, const char** stage) {
+    // Nothing of the daemon's may cross exec but stdio.
+    *stage = "close_range";
+    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+        return errno;
+    *stage = "no_new_privs";
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        return errno;
+    if (geteuid() == 0) {
+        // Root (of the host or of the jail's user namespace): drop every
+        // capability for good, so that exec does not grant them back.
+        *stage = "drop capabilities";
+        for (int cap = 0; cap <= 63; ++cap)
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+                return errno;
+        if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+                                         SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED,
+                  0, 0, 0) != 0)
+            return errno;
+        (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+        struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+        struct __user_cap_data_struct d[2] = {};
+        if (syscall(SYS_capset, &h, d) != 0)
+            return errno;
+    }
+    // Last: a uid change clears the parent-death signal.
+    *stage = "parent death signal";
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+        return errno;
+    return 0;
+}
+
+namespace {
+
+void poll_child(std::shared_ptr<boost::asio::steady_timer> t, pid_t pid,
+                std::function<void(int)> done) {
+    t->expires_after(std::chrono::seconds(1));
+    t->async_wait([t, pid, done = std::move(done)](const boost::system::error_code&) mutable {
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return done(st);
+        poll_child(t, pid, std::move(done));
+    });
+}
+
+} // namespace
+
+void watch_child(boost::asio::io_context& io, pid_t pid, std::function<void(int status)> done) {
+    int fd = int(syscall(SYS_pidfd_open, pid, 0));
+    if (fd < 0) {
+        // Out of descriptors: fall back to polling this one child.
+        poll_child(std::make_shared<boost::asio::steady_timer>(io), pid, std::move(done));
+        return;
+    }
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    auto sd = std::make_shared<boost::asio::posix::stream_descriptor>(io, fd);
+    sd->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                   [sd, pid, done = std::move(done)](const boost::system::error_code&) {
+                       int st = 0;
+                       while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+                       }
+                       sd->close();
+                       done(st);
+                   });
+}
+
+void set_daemon_title(const char* title) { prctl(PR_SET_NAME, title, 0, 0, 0); }
+
+Pidfile::~Pidfile() {
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+bool Pidfile::open(const std::string& path, Error& err, pid_t* other) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        err.set(EX_CANTCREAT_, errno_text("cannot open pidfile " + path, errno));
+        return false;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        char buf[32] = {};
+        ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+        ::close(fd);
+        long pid = n > 0 ? std::strtol(buf, nullptr, 10) : 0;
+        if (other)
+            *other = pid_t(pid);
+        if (e == EWOULDBLOCK)
+            err.set(EX_UNAVAILABLE_, "another jaildaemon (pid " + std::to_string(pid) +
+                                         ") holds " + path);
+        else
+            err.set(EX_CANTCREAT_, errno_text("cannot lock pidfile " + path, e));
+        return false;
+    }
+    fd_ = fd;
+    path_ = path;
+    return true;
+}
+
+bool Pidfile::write(Error& err) {
+    std::string s = std::to_string(getpid()) + "\n";
+    if (ftruncate(fd_, 0) != 0 || pwrite(fd_, s.data(), s.size(), 0) != ssize_t(s.size())) {
+        err.set(EX_CANTCREAT_, errno_text("cannot write pidfile " + path_, errno));
+        return false;
+    }
+    return true;
+}
+
+void Pidfile::remove() {
+    if (fd_ < 0)
+        return;
+    ::unlink(path_.c_str());
+    ::close(fd_);
+    fd_ = -1;
+}
+
+} // namespace jd::platform

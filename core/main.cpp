@@ -1,0 +1,112 @@
+// jaildaemon: the daemon (-D) and its client (-c, -l, -x) in one program,
+// like the original.
+#include "cli.hpp"
+#include "client.hpp"
+#include "config.h"
+#include "daemon.hpp"
+#include "jail.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace {
+
+int fail(const jd::Error& e) {
+    std::fprintf(stderr, "jaildaemon: %s\n", e.what.c_str());
+    return e.code;
+}
+
+int print_list(const jd::Reply& r, bool json) {
+    if (json) {
+        boost::json::array a;
+        for (const jd::ProbeInfo& p : r.probes) {
+            boost::json::object o;
+            o["id"] = p.id;
+            o["jail"] = p.jail;
+            o["jail_key"] = p.jail_key;
+            o["jid"] = p.jid;
+            o["title"] = p.title;
+            o["command"] = p.command;
+            o["respawn"] = jd::respawn_name(p.respawn);
+            if (p.uid)
+                o["uid"] = *p.uid;
+            if (p.gid)
+                o["gid"] = *p.gid;
+            o["state"] = p.state;
+            o["pid"] = p.pid;
+            o["triggers"] = p.triggers;
+            a.push_back(std::move(o));
+        }
+        std::cout << boost::json::serialize(a) << "\n";
+        return 0;
+    }
+    std::printf("%-5s %-16s %-7s %-8s %-8s %-7s %-8s %-20s %s\n", "ID", "JAIL", "JID", "STATE",
+                "PID", "RESPAWN", "TRIGGERS", "TITLE", "COMMAND");
+    for (const jd::ProbeInfo& p : r.probes)
+        std::printf("%-5llu %-16s %-7ld %-8s %-8ld %-7s %-8llu %-20s %s\n",
+                    (unsigned long long)p.id, p.jail.c_str(), p.jid, p.state.c_str(), p.pid,
+                    jd::respawn_name(p.respawn), (unsigned long long)p.triggers, p.title.c_str(),
+                    p.command.c_str());
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    jd::CliOptions o;
+    jd::Error err;
+    if (!jd::parse_cli(args, o, err)) {
+        std::fprintf(stderr, "jaildaemon: %s\n%s", err.what.c_str(), jd::usage_text().c_str());
+        return err.code;
+    }
+    switch (o.mode) {
+    case jd::Mode::help:
+        std::cout << jd::help_text();
+        return 0;
+    case jd::Mode::version:
+        std::cout << "jaildaemon " JAILDAEMON_VERSION "\n";
+        return 0;
+    case jd::Mode::daemon:
+        return jd::run_daemon(o.daemon);
+    default:
+        break;
+    }
+
+    jd::Request req;
+    if (o.mode == jd::Mode::add) {
+        req.op = jd::Op::add;
+        req.probe = o.probe;
+        std::string spec = o.probe.jail;
+        if (!jd::resolve_manager_spec(spec, err))
+            return fail(err);
+        if (spec != o.probe.jail) {
+            req.probe.label = o.probe.jail;
+            req.probe.jail = spec;
+        }
+    } else if (o.mode == jd::Mode::list) {
+        req.op = jd::Op::list;
+        req.jail = o.jail;
+    } else {
+        req.op = jd::Op::remove;
+        req.id = o.id;
+        req.jail = o.jail;
+        req.title = o.title;
+    }
+    jd::Reply reply;
+    if (!jd::call_daemon(o.socket, req, reply, err))
+        return fail(err);
+    if (!reply.ok)
+        return fail(jd::Error{reply.code ? reply.code : jd::EX_SOFTWARE_, reply.error});
+    if (o.mode == jd::Mode::list)
+        return print_list(reply, o.json);
+    if (o.mode == jd::Mode::add && reply.replaced)
+        std::fprintf(stderr, "jaildaemon: replaced the earlier probe %s in jail %s\n",
+                     o.probe.title.c_str(), o.probe.jail.c_str());
+    if (o.mode == jd::Mode::remove)
+        std::fprintf(stderr, "jaildaemon: removed %llu probe(s)\n",
+                     (unsigned long long)reply.removed);
+    return 0;
+}

@@ -1,0 +1,56 @@
+// Small OS-specific services used outside the jail backends. Implemented in
+// linux/platform.cpp and freebsd/platform.cpp.
+#pragma once
+
+#include "error.hpp"
+
+#include <functional>
+#include <string>
+#include <sys/types.h>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace jd::platform {
+
+// Uid and gid of the peer of a connected unix socket (SO_PEERCRED /
+// getpeereid(2)).
+bool peer_creds(int fd, uid_t& uid, gid_t& gid);
+
+// In a freshly forked probe child, after the uid/gid change: forbid new
+// privileges, drop every capability, forbid tracing and core dumps, and ask
+// to be killed when the daemon (daemon_pid) dies. Last step before exec.
+// Returns 0 or an errno; *stage names the step that failed.
+int harden_child(pid_t daemon_pid, const char** stage);
+
+// Call done(wait_status) once when child pid (ours, not yet reaped) exits;
+// the watcher reaps it. No SIGCHLD handler that waits on -1: Boost.Process
+// owns its own children.
+void watch_child(boost::asio::io_context& io, pid_t pid, std::function<void(int status)> done);
+
+// An exclusively locked pidfile (FreeBSD pidfile(3); Linux: flock(2)).
+class Pidfile {
+  public:
+    Pidfile() = default;
+    Pidfile(const Pidfile&) = delete;
+    Pidfile& operator=(const Pidfile&) = delete;
+    ~Pidfile(); // closes, does not remove
+    // Create and lock path. When another live process holds it, returns
+    // false with err.code EX_UNAVAILABLE_ and *other set to its pid.
+    bool open(const std::string& path, Error& err, pid_t* other);
+    // Write our pid (call after daemonizing, in the final process).
+    bool write(Error& err);
+    // Remove the file and release the lock.
+    void remove();
+
+  private:
+    std::string path_;
+    void* impl_ = nullptr; // struct pidfh* on FreeBSD
+    int fd_ = -1;          // Linux
+};
+
+// Set the process title seen by ps(1) for the daemon itself (best effort).
+void set_daemon_title(const char* title);
+
+} // namespace jd::platform

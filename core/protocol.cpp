@@ -1,0 +1,411 @@
+#include "protocol.hpp"
+
+#include <boost/json.hpp>
+
+namespace json = boost::json;
+
+namespace jd {
+
+const char* respawn_name(Respawn r) {
+    switch (r) {
+    case Respawn::after:
+        return "after";
+    case Respawn::now:
+        return "now";
+    default:
+        return "none";
+    }
+}
+
+bool respawn_from(std::string_view s, Respawn& r) {
+    if (s == "none")
+        r = Respawn::none;
+    else if (s == "after")
+        r = Respawn::after;
+    else if (s == "now")
+        r = Respawn::now;
+    else
+        return false;
+    return true;
+}
+
+namespace {
+
+const char* op_name(Op op) {
+    switch (op) {
+    case Op::add:
+        return "add";
+    case Op::list:
+        return "list";
+    case Op::remove:
+        return "remove";
+    default:
+        return "ping";
+    }
+}
+
+bool printable(std::string_view s, bool allow_space) {
+    for (unsigned char c : s)
+        if (c < 0x20 || c > 0x7e || (!allow_space && c == ' '))
+            return false;
+    return true;
+}
+
+// Reads typed fields out of a JSON object and rejects anything unexpected.
+class Fields {
+  public:
+    Fields(const json::object& o, Error& err) : o_(o), err_(err) {}
+
+    bool str(const char* key, std::string& out, std::size_t max, bool required) {
+        const json::value* v = find(key);
+        if (!v)
+            return !required || fail(std::string("missing \"") + key + "\"");
+        if (!v->is_string())
+            return fail(std::string("\"") + key + "\" must be a string");
+        const json::string& s = v->get_string();
+        if (s.size() > max)
+            return fail(std::string("\"") + key + "\" longer than " + std::to_string(max) +
+                        " bytes");
+        out.assign(s.data(), s.size());
+        return true;
+    }
+
+    bool u64(const char* key, std::optional<std::uint64_t>& out, std::uint64_t max) {
+        const json::value* v = find(key);
+        if (!v)
+            return true;
+        std::uint64_t n;
+        if (v->is_uint64())
+            n = v->get_uint64();
+        else if (v->is_int64() && v->get_int64() >= 0)
+            n = std::uint64_t(v->get_int64());
+        else
+            return fail(std::string("\"") + key + "\" must be a non-negative integer");
+        if (n > max)
+            return fail(std::string("\"") + key + "\" out of range (max " + std::to_string(max) +
+                        ")");
+        out = n;
+        return true;
+    }
+
+    bool boolean(const char* key, bool& out) {
+        const json::value* v = find(key);
+        if (!v)
+            return true;
+        if (!v->is_bool())
+            return fail(std::string("\"") + key + "\" must be true or false");
+        out = v->get_bool();
+        return true;
+    }
+
+    const json::value* find(const char* key) {
+        used_.push_back(key);
+        auto it = o_.find(key);
+        return it == o_.end() ? nullptr : &it->value();
+    }
+
+    // Every key of the object must have been asked for.
+    bool no_extra() {
+        for (const auto& kv : o_) {
+            bool known = false;
+            for (const char* k : used_)
+                if (kv.key() == k)
+                    known = true;
+            if (!known)
+                return fail("unknown key \"" + std::string(kv.key()) + "\"");
+        }
+        return true;
+    }
+
+    bool fail(std::string what) {
+        err_.set(EX_DATAERR_, std::move(what));
+        return false;
+    }
+
+  private:
+    const json::object& o_;
+    Error& err_;
+    std::vector<const char*> used_;
+};
+
+bool parse_object(std::string_view text, json::value& v, Error& err) {
+    if (text.size() > kMaxRequestBytes) {
+        err.set(EX_DATAERR_, "message longer than " + std::to_string(kMaxRequestBytes) + " bytes");
+        return false;
+    }
+    json::error_code ec;
+    json::parse_options po;
+    po.max_depth = 8;
+    v = json::parse(json::string_view(text.data(), text.size()), ec, {}, po);
+    if (ec) {
+        err.set(EX_DATAERR_, "malformed JSON: " + ec.message());
+        return false;
+    }
+    if (!v.is_object()) {
+        err.set(EX_DATAERR_, "message must be a JSON object");
+        return false;
+    }
+    return true;
+}
+
+constexpr std::uint64_t kMaxId = (std::uint64_t(1) << 53) - 1;
+constexpr std::uint64_t kMaxUid = 4294967294u; // (uid_t)-1 means "unchanged"
+
+json::object probe_fields(const ProbeSpec& p) {
+    json::object o;
+    o["jail"] = p.jail;
+    if (!p.label.empty())
+        o["label"] = p.label;
+    o["command"] = p.command;
+    o["title"] = p.title;
+    o["respawn"] = respawn_name(p.respawn);
+    if (p.uid)
+        o["uid"] = *p.uid;
+    if (p.gid)
+        o["gid"] = *p.gid;
+    return o;
+}
+
+bool read_ids(Fields& f, std::optional<std::uint32_t>& uid, std::optional<std::uint32_t>& gid) {
+    std::optional<std::uint64_t> u, g;
+    if (!f.u64("uid", u, kMaxUid) || !f.u64("gid", g, kMaxUid))
+        return false;
+    if (u)
+        uid = std::uint32_t(*u);
+    if (g)
+        gid = std::uint32_t(*g);
+    return true;
+}
+
+bool read_respawn(Fields& f, Respawn& r) {
+    std::string s = "none";
+    if (!f.str("respawn", s, 8, false))
+        return false;
+    if (!respawn_from(s, r))
+        return f.fail("\"respawn\" must be \"none\", \"after\" or \"now\"");
+    return true;
+}
+
+} // namespace
+
+bool valid_title(std::string_view t, Error& err) {
+    if (t.empty()) {
+        err.set(EX_DATAERR_, "title is empty");
+        return false;
+    }
+    if (t.size() > kMaxTitleBytes) {
+        err.set(EX_DATAERR_, "title longer than " + std::to_string(kMaxTitleBytes) + " bytes");
+        return false;
+    }
+    if (!printable(t, true)) {
+        err.set(EX_DATAERR_, "title holds a control or non-ASCII character");
+        return false;
+    }
+    if (t.front() == ' ' || t.back() == ' ') {
+        err.set(EX_DATAERR_, "title starts or ends with a space");
+        return false;
+    }
+    return true;
+}
+
+bool validate(const ProbeSpec& p, Error& err) {
+    if (p.jail.empty() || p.jail.size() > kMaxJailBytes || !printable(p.jail, false)) {
+        err.set(EX_DATAERR_, "jail must be 1-" + std::to_string(kMaxJailBytes) +
+                                 " printable characters without spaces");
+        return false;
+    }
+    if (p.label.size() > kMaxJailBytes || !printable(p.label, false)) {
+        err.set(EX_DATAERR_, "jail label must be printable characters without spaces");
+        return false;
+    }
+    if (p.command.empty() || p.command.size() > kMaxCommandBytes) {
+        err.set(EX_DATAERR_, "command must be 1-" + std::to_string(kMaxCommandBytes) + " bytes");
+        return false;
+    }
+    bool blank = true;
+    for (unsigned char c : p.command) {
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+            err.set(EX_DATAERR_, "command holds a control character");
+            return false;
+        }
+        if (c != ' ' && c != '\t' && c != '\n')
+            blank = false;
+    }
+    if (blank) {
+        err.set(EX_DATAERR_, "command is blank");
+        return false;
+    }
+    if (!valid_title(p.title, err))
+        return false;
+    if ((p.uid && *p.uid > kMaxUid) || (p.gid && *p.gid > kMaxUid)) {
+        err.set(EX_DATAERR_, "uid/gid out of range");
+        return false;
+    }
+    return true;
+}
+
+Reply error_reply(int code, std::string what) {
+    Reply r;
+    r.ok = false;
+    r.code = code;
+    r.error = std::move(what);
+    return r;
+}
+
+std::string encode(const Request& r) {
+    json::object o;
+    o["op"] = op_name(r.op);
+    if (r.op == Op::add) {
+        json::object p = probe_fields(r.probe);
+        for (auto& kv : p)
+            o[kv.key()] = kv.value();
+    } else if (r.op == Op::remove || r.op == Op::list) {
+        if (r.id)
+            o["id"] = *r.id;
+        if (!r.jail.empty())
+            o["jail"] = r.jail;
+        if (!r.title.empty())
+            o["title"] = r.title;
+    }
+    return json::serialize(o) + "\n";
+}
+
+bool decode(std::string_view text, Request& r, Error& err) {
+    json::value v;
+    if (!parse_object(text, v, err))
+        return false;
+    Fields f(v.get_object(), err);
+    std::string op;
+    if (!f.str("op", op, 16, true))
+        return false;
+    r = Request{};
+    if (op == "ping") {
+        r.op = Op::ping;
+    } else if (op == "add") {
+        r.op = Op::add;
+        ProbeSpec& p = r.probe;
+        if (!f.str("jail", p.jail, kMaxJailBytes, true) ||
+            !f.str("label", p.label, kMaxJailBytes, false) ||
+            !f.str("command", p.command, kMaxCommandBytes, true) ||
+            !f.str("title", p.title, kMaxTitleBytes, true) || !read_respawn(f, p.respawn) ||
+            !read_ids(f, p.uid, p.gid))
+            return false;
+        if (!f.no_extra())
+            return false;
+        return validate(p, err);
+    } else if (op == "list" || op == "remove") {
+        r.op = op == "list" ? Op::list : Op::remove;
+        if (!f.u64("id", r.id, kMaxId) || !f.str("jail", r.jail, kMaxJailBytes, false) ||
+            !f.str("title", r.title, kMaxTitleBytes, false))
+            return false;
+        if (!r.title.empty() && !valid_title(r.title, err))
+            return false;
+        if (r.op == Op::remove) {
+            if (r.id && (!r.jail.empty() || !r.title.empty()))
+                return f.fail("remove takes an id, or a jail and an optional title, not both");
+            if (!r.id && r.jail.empty())
+                return f.fail("remove needs an id or a jail");
+        } else if (r.id || !r.title.empty()) {
+            return f.fail("list takes only an optional jail");
+        }
+    } else {
+        return f.fail("unknown op \"" + op + "\"");
+    }
+    return f.no_extra();
+}
+
+std::string encode(const Reply& r) {
+    json::object o;
+    o["ok"] = r.ok;
+    if (!r.ok) {
+        o["code"] = r.code;
+        o["error"] = r.error;
+        return json::serialize(o) + "\n";
+    }
+    if (r.id)
+        o["id"] = r.id;
+    if (r.replaced)
+        o["replaced"] = true;
+    if (r.removed)
+        o["removed"] = r.removed;
+    if (!r.version.empty())
+        o["version"] = r.version;
+    if (!r.probes.empty()) {
+        json::array a;
+        for (const ProbeInfo& p : r.probes) {
+            json::object q;
+            q["id"] = p.id;
+            q["jail"] = p.jail;
+            q["jail_key"] = p.jail_key;
+            q["jid"] = p.jid;
+            q["command"] = p.command;
+            q["title"] = p.title;
+            q["respawn"] = respawn_name(p.respawn);
+            if (p.uid)
+                q["uid"] = *p.uid;
+            if (p.gid)
+                q["gid"] = *p.gid;
+            q["state"] = p.state;
+            q["pid"] = p.pid;
+            q["triggers"] = p.triggers;
+            a.push_back(std::move(q));
+        }
+        o["probes"] = std::move(a);
+    }
+    return json::serialize(o) + "\n";
+}
+
+bool decode(std::string_view text, Reply& r, Error& err) {
+    // Replies may be long (a list of many probes): no request size cap.
+    json::error_code ec;
+    json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
+    if (ec || !v.is_object()) {
+        err.set(EX_PROTOCOL_, "daemon sent a malformed reply");
+        return false;
+    }
+    try {
+        const json::object& o = v.get_object();
+        r = Reply{};
+        r.ok = o.at("ok").as_bool();
+        if (!r.ok) {
+            r.code = int(o.at("code").to_number<std::int64_t>());
+            r.error = std::string(o.at("error").as_string());
+            return true;
+        }
+        if (auto it = o.find("id"); it != o.end())
+            r.id = it->value().to_number<std::uint64_t>();
+        if (auto it = o.find("replaced"); it != o.end())
+            r.replaced = it->value().as_bool();
+        if (auto it = o.find("removed"); it != o.end())
+            r.removed = it->value().to_number<std::uint64_t>();
+        if (auto it = o.find("version"); it != o.end())
+            r.version = std::string(it->value().as_string());
+        if (auto it = o.find("probes"); it != o.end()) {
+            for (const json::value& e : it->value().as_array()) {
+                const json::object& q = e.as_object();
+                ProbeInfo p;
+                p.id = q.at("id").to_number<std::uint64_t>();
+                p.jail = std::string(q.at("jail").as_string());
+                p.jail_key = std::string(q.at("jail_key").as_string());
+                p.jid = long(q.at("jid").to_number<std::int64_t>());
+                p.command = std::string(q.at("command").as_string());
+                p.title = std::string(q.at("title").as_string());
+                respawn_from(std::string(q.at("respawn").as_string()), p.respawn);
+                if (auto u = q.find("uid"); u != q.end())
+                    p.uid = u->value().to_number<std::uint32_t>();
+                if (auto g = q.find("gid"); g != q.end())
+                    p.gid = g->value().to_number<std::uint32_t>();
+                p.state = std::string(q.at("state").as_string());
+                p.pid = long(q.at("pid").to_number<std::int64_t>());
+                p.triggers = q.at("triggers").to_number<std::uint64_t>();
+                r.probes.push_back(std::move(p));
+            }
+        }
+    } catch (const std::exception& e) {
+        err.set(EX_PROTOCOL_, std::string("daemon sent an unexpected reply: ") + e.what());
+        return false;
+    }
+    return true;
+}
+
+} // namespace jd

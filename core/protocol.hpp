@@ -1,0 +1,85 @@
+// The control-socket protocol: one JSON object per line, one request and one
+// reply per connection. Parsing is strict: unknown keys, wrong types and
+// out-of-range values are errors.
+#pragma once
+
+#include "error.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jd {
+
+constexpr std::size_t kMaxRequestBytes = 16 * 1024;
+constexpr std::size_t kMaxTitleBytes = 128;
+constexpr std::size_t kMaxCommandBytes = 4096;
+constexpr std::size_t kMaxJailBytes = 256;
+constexpr int kProtocolVersion = 1;
+
+enum class Respawn { none, after, now };
+const char* respawn_name(Respawn r);
+bool respawn_from(std::string_view s, Respawn& r);
+
+// What a client asks the daemon to run: the original -c/-j/-t/-r/-R/-u/-g.
+struct ProbeSpec {
+    std::string jail;    // as resolved by the client: "N", "pid:N", name, "host"
+    std::string label;   // what the user typed (e.g. "lxc:web"); may be empty
+    std::string command; // run as /bin/sh -c COMMAND on the host
+    std::string title;   // the probe's whole command line inside the jail
+    Respawn respawn = Respawn::none;
+    std::optional<std::uint32_t> uid;
+    std::optional<std::uint32_t> gid;
+};
+
+// Checks that hold whoever built the spec; err names the bad field.
+bool validate(const ProbeSpec& p, Error& err);
+bool valid_title(std::string_view t, Error& err);
+
+enum class Op { ping, add, list, remove };
+
+struct Request {
+    Op op = Op::ping;
+    ProbeSpec probe;                 // add
+    std::optional<std::uint64_t> id; // remove by id
+    std::string jail;                // remove by jail (+ title)
+    std::string title;
+};
+
+// One registered probe as the daemon reports it.
+struct ProbeInfo {
+    std::uint64_t id = 0;
+    std::string jail;     // display name
+    std::string jail_key; // identity
+    long jid = 0;
+    std::string command;
+    std::string title;
+    Respawn respawn = Respawn::none;
+    std::optional<std::uint32_t> uid;
+    std::optional<std::uint32_t> gid;
+    std::string state; // "waiting", "running", "respawning"
+    long pid = 0;      // probe pid as seen by the host, 0 when none
+    std::uint64_t triggers = 0;
+};
+
+struct Reply {
+    bool ok = true;
+    int code = 0; // sysexits(3) value when !ok
+    std::string error;
+    std::uint64_t id = 0;       // add: id of the new probe
+    bool replaced = false;      // add: an older probe of jail+title was replaced
+    std::uint64_t removed = 0;  // remove: how many
+    std::vector<ProbeInfo> probes; // list
+    std::string version;        // ping
+};
+
+std::string encode(const Request& r);
+std::string encode(const Reply& r);
+bool decode(std::string_view text, Request& r, Error& err);
+bool decode(std::string_view text, Reply& r, Error& err);
+
+Reply error_reply(int code, std::string what);
+
+} // namespace jd

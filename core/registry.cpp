@@ -1,0 +1,99 @@
+#include "registry.hpp"
+
+namespace jd {
+
+namespace {
+std::string title_key(const std::string& jail_key, const std::string& title) {
+    return jail_key + '\n' + title;
+}
+} // namespace
+
+const char* state_name(ProbeState s) {
+    switch (s) {
+    case ProbeState::waiting:
+        return "waiting";
+    case ProbeState::running:
+        return "running";
+    default:
+        return "spawning";
+    }
+}
+
+Probe& Registry::add(ProbeSpec spec, std::shared_ptr<Jail> jail) {
+    std::uint64_t id = next_id_++;
+    Probe& p = probes_[id];
+    p.id = id;
+    p.spec = std::move(spec);
+    p.jail = std::move(jail);
+    by_title_[title_key(p.jail->key(), p.spec.title)] = id;
+    return p;
+}
+
+Probe* Registry::find(std::uint64_t id) {
+    auto it = probes_.find(id);
+    return it == probes_.end() ? nullptr : &it->second;
+}
+
+Probe* Registry::find(const std::string& jail_key, const std::string& title) {
+    auto it = by_title_.find(title_key(jail_key, title));
+    return it == by_title_.end() ? nullptr : find(it->second);
+}
+
+Probe* Registry::find_pid(pid_t pid) {
+    auto it = by_pid_.find(pid);
+    return it == by_pid_.end() ? nullptr : find(it->second);
+}
+
+void Registry::set_pid(Probe& p, pid_t pid) {
+    if (p.pid)
+        by_pid_.erase(p.pid);
+    p.pid = pid;
+    if (pid)
+        by_pid_[pid] = p.id;
+}
+
+void Registry::erase(std::uint64_t id) {
+    auto it = probes_.find(id);
+    if (it == probes_.end())
+        return;
+    if (it->second.pid)
+        by_pid_.erase(it->second.pid);
+    by_title_.erase(title_key(it->second.jail->key(), it->second.spec.title));
+    probes_.erase(it);
+}
+
+std::vector<Probe*> Registry::of_jail(const std::string& name) {
+    std::vector<Probe*> out;
+    for (auto& [id, p] : probes_)
+        if (p.jail->key() == name || p.spec.jail == name ||
+            (!p.spec.label.empty() && p.spec.label == name) || p.jail->name() == name)
+            out.push_back(&p);
+    return out;
+}
+
+std::vector<Probe*> Registry::all() {
+    std::vector<Probe*> out;
+    out.reserve(probes_.size());
+    for (auto& [id, p] : probes_)
+        out.push_back(&p);
+    return out;
+}
+
+ProbeInfo Registry::info(const Probe& p) const {
+    ProbeInfo i;
+    i.id = p.id;
+    i.jail = p.jail->name();
+    i.jail_key = p.jail->key();
+    i.jid = p.jail->id();
+    i.command = p.spec.command;
+    i.title = p.spec.title;
+    i.respawn = p.spec.respawn;
+    i.uid = p.spec.uid;
+    i.gid = p.spec.gid;
+    i.state = state_name(p.state);
+    i.pid = p.pid;
+    i.triggers = p.triggers;
+    return i;
+}
+
+} // namespace jd

@@ -1,0 +1,58 @@
+// The daemon's table of registered probes.
+#pragma once
+
+#include "jail.hpp"
+#include "protocol.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace jd {
+
+enum class ProbeState {
+    waiting,   // probe process alive in the jail, waiting for SIGHUP
+    running,   // triggered; command running, respawn after it (-r)
+    spawning,  // about to (re)spawn
+};
+const char* state_name(ProbeState s);
+
+struct Probe {
+    std::uint64_t id = 0;
+    ProbeSpec spec;
+    std::shared_ptr<Jail> jail;
+    ProbeState state = ProbeState::spawning;
+    pid_t pid = 0; // host pid of the probe process, 0 when none
+    std::uint64_t triggers = 0;
+};
+
+class Registry {
+  public:
+    // Insert a new probe and give it the next id.
+    Probe& add(ProbeSpec spec, std::shared_ptr<Jail> jail);
+    Probe* find(std::uint64_t id);
+    Probe* find(const std::string& jail_key, const std::string& title);
+    Probe* find_pid(pid_t pid);
+    // Record that probe id now runs as pid (0: none).
+    void set_pid(Probe& p, pid_t pid);
+    void erase(std::uint64_t id);
+
+    // Probes of a jail, named by its key, its spec or its label.
+    std::vector<Probe*> of_jail(const std::string& key_or_name);
+    std::vector<Probe*> all();
+    std::size_t size() const { return probes_.size(); }
+
+    ProbeInfo info(const Probe& p) const;
+
+  private:
+    std::uint64_t next_id_ = 1;
+    std::map<std::uint64_t, Probe> probes_;
+    std::unordered_map<pid_t, std::uint64_t> by_pid_;
+    std::unordered_map<std::string, std::uint64_t> by_title_; // key \n title
+
+};
+
+} // namespace jd

@@ -1,0 +1,50 @@
+// Running a probe's command on the host: /bin/sh -c COMMAND, cwd /, stdin
+// /dev/null, stdout and stderr to the daemon's log, a clean environment.
+// Asynchronous: the event loop never waits for a command.
+#pragma once
+
+#include "error.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <sys/types.h>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace jd {
+
+struct CommandJob {
+    std::string command;
+    std::string jail; // JAILDAEMON_JAIL
+    long jid = 0;     // JAILDAEMON_JID
+    std::string title;
+};
+
+struct CommandResult {
+    int status = 0; // wait(2) status
+    std::chrono::steady_clock::duration took{};
+};
+
+// "exit 0", "exit 3", "signal 9"
+std::string status_text(int wait_status);
+
+class Runner {
+  public:
+    explicit Runner(boost::asio::io_context& io);
+    ~Runner();
+    // Start job; done runs on the event loop when it has ended. The command
+    // leads its own process group. Returns false with err when it could not
+    // be started.
+    bool start(const CommandJob& job, std::function<void(const CommandResult&)> done, Error& err);
+    std::size_t running() const { return running_; }
+
+  private:
+    boost::asio::io_context& io_;
+    std::size_t running_ = 0;
+};
+
+} // namespace jd
