@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -70,6 +71,9 @@ int main(int argc, char** argv) {
         std::cout << "jaildaemon " JAILDAEMON_VERSION "\n";
         return 0;
     case jd::Mode::daemon:
+        // An inherited "ignore SIGCHLD" would make the kernel reap probes
+        // before the daemon sees how they ended.
+        signal(SIGCHLD, SIG_DFL);
         return jd::run_daemon(o.daemon);
     default:
         break;

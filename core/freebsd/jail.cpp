@@ -1,0 +1,242 @@
+// The FreeBSD jail backend: a jail is named by its jid or its name, looked
+// up with jail_get(2) and entered with jail_attach(2).
+//
+// Checked against jail(2) (jail_get, jail_attach) and chdir(2). Not compiled
+// or run on Linux: see README.md in this directory.
+
+#include "../jail.hpp"
+
+// <sys/param.h> first: jail(2) requires it before <sys/jail.h>.
+#include <sys/param.h>
+
+#include <sys/jail.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+namespace jd {
+
+namespace {
+
+const char* const kManagers[] = {"docker:", "podman:", "machine:", "lxc:"};
+
+bool has_manager_prefix(const std::string& spec) {
+    for (const char* m : kManagers) {
+        if (spec.rfind(m, 0) == 0)
+            return true;
+    }
+    return false;
+}
+
+void set_manager_error(const std::string& spec, Error& err) {
+    err.set(EX_USAGE_, spec + ": docker:/podman:/machine:/lxc: are Linux container managers;"
+                              " on FreeBSD name a jail by jid or name");
+}
+
+// One name-value pair of a jail_get(2) parameter list. Names are passed with
+// their NUL, as jail_get(2) expects.
+void param(struct iovec* iov, const char* name, void* value, size_t len) {
+    iov[0].iov_base = const_cast<char*>(name);
+    iov[0].iov_len = std::strlen(name) + 1;
+    iov[1].iov_base = value;
+    iov[1].iov_len = len;
+}
+
+// A jail as the kernel sees it right now.
+struct Found {
+    int jid = 0;
+    std::string name;
+};
+
+// One jail_get(2) call, by jid when jid != 0, else by name. A single call
+// returns jid and name together, so they belong to the same jail.
+//
+// jail(2): "If they [jid, name] are included but are not intended to be the
+// search key, they should be cleared (zero and the empty string)". The name
+// buffer is zero-filled: the kernel rejects a name value whose last byte is
+// not NUL (EINVAL), and writes the jail's name back into it (up to
+// MAXHOSTNAMELEN, the kernel's own limit for jail names).
+//
+// flags is 0, never JAIL_DYING: a jail being removed is then not found
+// (ENOENT, errmsg "jail N is dying"), and for us a dying jail is gone.
+//
+// Returns 0 or an errno; *why gets the kernel's errmsg when it set one.
+int lookup(int jid, const std::string& name, Found& out, std::string* why) {
+    char namebuf[MAXHOSTNAMELEN] = {};
+    char errmsg[256] = {};
+    if (jid == 0) {
+        if (name.size() >= sizeof(namebuf))
+            return ENAMETOOLONG;
+        std::memcpy(namebuf, name.data(), name.size());
+    }
+
+    int id = jid;
+    struct iovec iov[6];
+    param(&iov[0], "jid", &id, sizeof(id));
+    param(&iov[2], "name", namebuf, sizeof(namebuf));
+    param(&iov[4], "errmsg", errmsg, sizeof(errmsg));
+    // jail_get(2) returns the jid, or -1 with errno: ENOENT when there is no
+    // such (live) jail, EINVAL for a malformed parameter list.
+    if (jail_get(iov, 6, 0) == -1) {
+        int e = errno;
+        if (why != nullptr) {
+            errmsg[sizeof(errmsg) - 1] = '\0';
+            *why = errmsg;
+        }
+        return e;
+    }
+    namebuf[sizeof(namebuf) - 1] = '\0';
+    out.jid = id;
+    out.name = namebuf;
+    return 0;
+}
+
+bool all_digits(const std::string& s) {
+    if (s.empty())
+        return false;
+    for (char c : s) {
+        if (c < '0' || c > '9')
+            return false;
+    }
+    return true;
+}
+
+class FreeBSDJail : public Jail {
+  public:
+    FreeBSDJail(int jid, std::string name) : jid_(jid), name_(std::move(name)) {
+        // Built here, in the parent: the child only points at it.
+        std::snprintf(stage_, sizeof(stage_), "jail_attach(%d)", jid_);
+    }
+
+    // Both parts make the key: a jail restarted under the same name usually
+    // gets a new jid, and jids are handed out again after a wrap at JAIL_MAX.
+    // (A jail.conf that pins both jid and name restarts as the same key.)
+    std::string key() const override { return "jid:" + std::to_string(jid_) + ":" + name_; }
+    std::string name() const override { return name_; }
+    long id() const override { return jid_; }
+
+    bool alive() const override {
+        Found now;
+        return lookup(jid_, "", now, nullptr) == 0 && now.name == name_;
+    }
+
+    pid_t fork_attached(Error& err) override {
+        // Checked in the parent so that a vanished jail is a clear error here
+        // rather than a failed child. A jail removed between this check and
+        // jail_attach() makes the child fail with EINVAL, as reported below.
+        if (!alive()) {
+            err.set(EX_NOHOST_,
+                    "jail " + name_ + " (jid " + std::to_string(jid_) + ") is gone or dying");
+            return -1;
+        }
+
+        pid_t pid = fork();
+        if (pid == -1) {
+            err.set(EX_OSERR_, errno_text("fork", errno));
+            return -1;
+        }
+        if (pid > 0)
+            return pid;
+
+        // Child. Only system calls from here on, no allocation.
+        //
+        // jail_attach(2) needs root (EPERM otherwise) and fails with EINVAL
+        // when the jail does not exist; the kernel also refuses a dying jail
+        // with EINVAL. It chroots to the jail's path internally (jail(2)).
+        if (jail_attach(jid_) == -1) {
+            child_errno_ = errno;
+            child_stage_ = stage_;
+            return 0;
+        }
+        // jail(2) only promises a chroot(2), and chroot(2) "has no effect on
+        // the process's current directory". Recent kernels also move the
+        // cwd to the jail's root, but nothing should depend on that: leave
+        // no host directory as our cwd.
+        if (chdir("/") == -1) {
+            child_errno_ = errno;
+            child_stage_ = "chdir(/)";
+            return 0;
+        }
+        return 0;
+    }
+
+  private:
+    int jid_;
+    std::string name_;
+    char stage_[32];
+};
+
+} // namespace
+
+std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts, Error& err) {
+    if (spec == "host") {
+        if (opts.allow_host)
+            return open_host_jail();
+        err.set(EX_NOPERM_, "the host pseudo-jail is not enabled in this daemon");
+        return nullptr;
+    }
+    if (spec.empty()) {
+        err.set(EX_USAGE_, "empty jail: give a jid or a jail name");
+        return nullptr;
+    }
+    if (spec.rfind("pid:", 0) == 0) {
+        err.set(EX_USAGE_, spec + ": pid:N names a Linux container;"
+                                  " on FreeBSD name a jail by jid or name");
+        return nullptr;
+    }
+    if (has_manager_prefix(spec)) {
+        set_manager_error(spec, err);
+        return nullptr;
+    }
+    if (spec.find('\0') != std::string::npos) {
+        err.set(EX_USAGE_, "jail name contains a NUL byte");
+        return nullptr;
+    }
+
+    // All digits is a jid, as for jexec(8). Nothing is lost: the kernel
+    // refuses a numeric jail name unless it is the jail's own jid (jail_set(2)
+    // fails with EINVAL, "name cannot be numeric (unless it is the jid)").
+    int jid = 0;
+    if (all_digits(spec)) {
+        auto [end, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), jid);
+        if (ec != std::errc() || end != spec.data() + spec.size()) {
+            err.set(EX_NOHOST_, "no such jail: " + spec);
+            return nullptr;
+        }
+        if (jid == 0) {
+            err.set(EX_USAGE_, "jid 0 is the host itself, not a jail");
+            return nullptr;
+        }
+    }
+
+    Found found;
+    std::string why;
+    int e = lookup(jid, spec, found, &why);
+    if (e == ENOENT || e == ENAMETOOLONG) {
+        err.set(EX_NOHOST_, "no such jail: " + spec);
+        return nullptr;
+    }
+    if (e != 0) {
+        std::string what = "jail_get(" + spec + ")";
+        if (why.empty())
+            err.set(EX_OSERR_, errno_text(what, e));
+        else
+            err.set(EX_OSERR_, what + ": " + why);
+        return nullptr;
+    }
+    return std::make_unique<FreeBSDJail>(found.jid, found.name);
+}
+
+bool resolve_manager_spec(std::string& spec, Error& err) {
+    if (has_manager_prefix(spec)) {
+        set_manager_error(spec, err);
+        return false;
+    }
+    return true;
+}
+
+} // namespace jd
