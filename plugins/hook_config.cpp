@@ -1,0 +1,288 @@
+#include "hook_config.hpp"
+
+#include "command.hpp"
+#include "manager.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace jdhook {
+
+const char* kind_name(Kind k) {
+    return k == Kind::reboot ? "reboot" : "snapshot";
+}
+
+const Section& Config::section(const std::string& manager) const {
+    static const Section empty;
+    auto it = sections.find(manager);
+    return it == sections.end() ? empty : it->second;
+}
+
+bool parse_id(std::string_view s, std::uint32_t& out) {
+    if (s.empty() || s.size() > 10)
+        return false;
+    std::uint64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (v > 4294967294u) // (uid_t)-1 means "no change" to setuid(2)
+        return false;
+    out = static_cast<std::uint32_t>(v);
+    return true;
+}
+
+bool check_title(std::string_view t, std::string& why) {
+    if (t.empty()) {
+        why = "a title must not be empty";
+        return false;
+    }
+    if (t.size() > 128) {
+        why = "a title is at most 128 bytes";
+        return false;
+    }
+    if (t.front() == '-' || t.front() == ' ' || t.back() == ' ') {
+        why = "a title must not start with '-' or begin or end with a space";
+        return false;
+    }
+    for (unsigned char c : t) {
+        if (c < 0x20 || c == 0x7f) {
+            why = "a title must not hold control characters";
+            return false;
+        }
+    }
+    return true;
+}
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+std::vector<std::string> words(std::string_view s) {
+    std::vector<std::string> out;
+    std::istringstream in{std::string(s)};
+    std::string w;
+    while (in >> w)
+        out.push_back(w);
+    return out;
+}
+
+bool parse_bool(std::string_view v, bool& out) {
+    if (v == "yes" || v == "true" || v == "on" || v == "1") {
+        out = true;
+        return true;
+    }
+    if (v == "no" || v == "false" || v == "off" || v == "0") {
+        out = false;
+        return true;
+    }
+    return false;
+}
+
+bool parse_probes(std::string_view v, std::vector<Kind>& out, std::string& why) {
+    out.clear();
+    for (const std::string& w : words(v)) {
+        Kind k;
+        if (w == "reboot")
+            k = Kind::reboot;
+        else if (w == "snapshot")
+            k = Kind::snapshot;
+        else {
+            why = "unknown probe \"" + w + "\" (known: reboot snapshot)";
+            return false;
+        }
+        for (Kind have : out) {
+            if (have == k) {
+                why = "probe \"" + w + "\" named twice";
+                return false;
+            }
+        }
+        out.push_back(k);
+    }
+    return true;
+}
+
+bool check_command(std::string_view v, std::string& why) {
+    if (v.find('\n') != std::string_view::npos) {
+        why = "a command is one line";
+        return false;
+    }
+    return check_template(v, why);
+}
+
+bool set_global(Config& cfg, std::string_view key, std::string_view v, std::string& why) {
+    if (key == "socket") {
+        if (v.empty() || v.front() != '/') {
+            why = "socket must be an absolute path";
+            return false;
+        }
+        cfg.socket = v;
+    } else if (key == "jls") {
+        if (v.empty()) {
+            why = "jls must name a program";
+            return false;
+        }
+        cfg.jls = v;
+    } else if (key == "probes") {
+        return parse_probes(v, cfg.probes, why);
+    } else if (key == "reboot_title") {
+        if (!check_title(v, why))
+            return false;
+        cfg.reboot_title = v;
+    } else if (key == "snapshot_title") {
+        if (!check_title(v, why))
+            return false;
+        cfg.snapshot_title = v;
+    } else if (key == "title_prefix") {
+        if (!parse_bool(v, cfg.title_prefix)) {
+            why = "title_prefix must be yes or no";
+            return false;
+        }
+    } else if (key == "uid" || key == "gid") {
+        std::uint32_t id;
+        if (!parse_id(v, id)) {
+            why = std::string(key) + " must be a number from 0 to 4294967294";
+            return false;
+        }
+        (key == "uid" ? cfg.uid : cfg.gid) = id;
+    } else if (key == "exclude") {
+        cfg.exclude = words(v);
+    } else {
+        why = "unknown key \"" + std::string(key) +
+              "\" (known here: socket jls probes reboot_title snapshot_title title_prefix uid "
+              "gid exclude)";
+        return false;
+    }
+    return true;
+}
+
+bool set_section(Section& s, const std::string& manager, std::string_view key, std::string_view v,
+                 std::string& why) {
+    if (key == "program") {
+        if (v.empty()) {
+            why = "program must name a program";
+            return false;
+        }
+        s.program = v;
+    } else if (key == "restart") {
+        if (v.empty()) {
+            why = "restart must not be empty (leave reboot out of \"probes\" instead)";
+            return false;
+        }
+        if (!check_command(v, why))
+            return false;
+        s.restart = std::string(v);
+    } else if (key == "snapshot") {
+        if (!check_command(v, why))
+            return false;
+        s.snapshot = std::string(v);
+    } else if (key == "dataset") {
+        if (manager != "jail") {
+            why = "dataset is only used in [jail]";
+            return false;
+        }
+        if (v.empty() || v.front() == '/' || v.find_first_of(" \t@") != std::string_view::npos) {
+            why = "dataset must be a ZFS dataset name such as zroot/jails/{name}";
+            return false;
+        }
+        if (!check_template(v, why))
+            return false;
+        s.dataset = v;
+    } else if (key == "probes") {
+        std::vector<Kind> p;
+        if (!parse_probes(v, p, why))
+            return false;
+        s.probes = p;
+    } else if (key == "exclude") {
+        s.exclude = words(v);
+    } else {
+        why = "unknown key \"" + std::string(key) + "\" in [" + manager +
+              "] (known: program restart snapshot dataset probes exclude)";
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool parse_config(std::string_view text, const std::string& origin, Config& cfg, std::string& err) {
+    std::string section; // "" = global
+    std::set<std::string> seen;
+    std::size_t lineno = 0;
+    while (!text.empty()) {
+        std::size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        ++lineno;
+        auto fail = [&](const std::string& why) {
+            err = origin + ":" + std::to_string(lineno) + ": " + why;
+            return false;
+        };
+        line = trim(line);
+        if (line.empty() || line.front() == '#' || line.front() == ';')
+            continue;
+        if (line.front() == '[') {
+            if (line.back() != ']')
+                return fail("a section line is [MANAGER]");
+            section = trim(line.substr(1, line.size() - 2));
+            if (find_manager(section) == nullptr) {
+                std::string known;
+                for (const auto& m : managers())
+                    known += " " + m->name();
+                return fail("unknown section [" + section + "] (known:" + known + ")");
+            }
+            if (!seen.insert("[" + section + "]").second)
+                return fail("section [" + section + "] appears twice");
+            cfg.sections[section]; // an empty section still exists
+            continue;
+        }
+        std::size_t eq = line.find('=');
+        if (eq == std::string_view::npos)
+            return fail("expected \"key = value\"");
+        std::string key(trim(line.substr(0, eq)));
+        std::string_view value = trim(line.substr(eq + 1));
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+            value = value.substr(1, value.size() - 2);
+        if (key.empty())
+            return fail("missing key before \"=\"");
+        if (!seen.insert(section + "/" + key).second)
+            return fail("\"" + key + "\" is set twice" +
+                        (section.empty() ? std::string() : " in [" + section + "]"));
+        std::string why;
+        bool ok = section.empty() ? set_global(cfg, key, value, why)
+                                  : set_section(cfg.sections[section], section, key, value, why);
+        if (!ok)
+            return fail(why);
+    }
+    return true;
+}
+
+bool load_config(const std::string& path, bool must_exist, Config& cfg, std::string& err) {
+    std::ifstream in(path);
+    if (!in) {
+        int e = errno;
+        if (!must_exist && e == ENOENT)
+            return true;
+        err = path + ": " + std::strerror(e);
+        return false;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+        err = path + ": read error";
+        return false;
+    }
+    return parse_config(text.str(), path, cfg, err);
+}
+
+} // namespace jdhook

@@ -1,0 +1,55 @@
+// The configuration file of jaildaemon-hook (PREFIX/etc/jaildaemon-hook.conf):
+// "key = value" lines, "#" comment lines, one [MANAGER] section per jail
+// manager. Unknown sections and keys, repeated keys and bad values are
+// errors that name the file and line.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jdhook {
+
+// Which probes exist. Their order is the order of registration.
+enum class Kind { reboot, snapshot };
+const char* kind_name(Kind k);
+
+// One [MANAGER] section.
+struct Section {
+    std::string program;                     // manager program; empty = plugin default
+    std::optional<std::string> restart;      // command template; unset = plugin default
+    std::optional<std::string> snapshot;     // command template; "" = no SNAPSHOT probe
+    std::string dataset;                     // [jail]: ZFS dataset template of a jail
+    std::optional<std::vector<Kind>> probes; // overrides the global "probes"
+    std::vector<std::string> exclude;        // jail names (or safe names) left alone
+};
+
+struct Config {
+    std::string socket;      // empty = the daemon's default socket
+    std::string jls = "jls"; // program that maps a name to a jid
+    std::vector<Kind> probes = {Kind::reboot, Kind::snapshot};
+    std::string reboot_title = "REBOOT";
+    std::string snapshot_title = "SNAPSHOT";
+    bool title_prefix = false;        // "EZJAIL_REBOOT" instead of "REBOOT"
+    std::optional<std::uint32_t> uid; // probe uid inside the jail
+    std::optional<std::uint32_t> gid;
+    std::vector<std::string> exclude;        // for every manager
+    std::map<std::string, Section> sections; // by manager name
+
+    // The section of a manager, or an empty one.
+    const Section& section(const std::string& manager) const;
+};
+
+// Parse text; origin names it in errors ("file:line: what").
+bool parse_config(std::string_view text, const std::string& origin, Config& cfg, std::string& err);
+// Read and parse path. A missing file is not an error unless must_exist.
+bool load_config(const std::string& path, bool must_exist, Config& cfg, std::string& err);
+
+// Checks shared with the command line.
+bool parse_id(std::string_view s, std::uint32_t& out);
+bool check_title(std::string_view t, std::string& why);
+
+} // namespace jdhook

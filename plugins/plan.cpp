@@ -1,0 +1,105 @@
+#include "plan.hpp"
+
+#include "command.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace jdhook {
+
+std::string probe_title(const Config& cfg, const Manager& m, Kind k) {
+    std::string t = k == Kind::reboot ? cfg.reboot_title : cfg.snapshot_title;
+    if (!cfg.title_prefix)
+        return t;
+    std::string prefix = m.name();
+    for (char& c : prefix)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return prefix + "_" + t;
+}
+
+namespace {
+
+bool listed(const std::vector<std::string>& list, const std::string& a, const std::string& b) {
+    return std::find(list.begin(), list.end(), a) != list.end() ||
+           std::find(list.begin(), list.end(), b) != list.end();
+}
+
+} // namespace
+
+bool make_plan(const Config& cfg, const Manager& m, const std::string& jail, long jid, Plan& plan,
+               std::string& err) {
+    std::string why;
+    if (!m.valid_name(jail, why)) {
+        err = "bad jail name \"" + jail + "\": " + why;
+        return false;
+    }
+    if (jid <= 0) {
+        err = "bad jid " + std::to_string(jid);
+        return false;
+    }
+    const Section& sec = cfg.section(m.name());
+    plan = Plan{};
+    plan.manager = m.name();
+    plan.jail = jail;
+    plan.safename = m.safe_name(jail);
+    plan.jid = jid;
+    plan.excluded =
+        listed(cfg.exclude, jail, plan.safename) || listed(sec.exclude, jail, plan.safename);
+    if (plan.excluded)
+        return true;
+
+    Vars vars;
+    vars["name"] = shell_quote(jail);
+    vars["safename"] = shell_quote(plan.safename);
+    vars["jid"] = std::to_string(jid);
+    vars["program"] = sec.program.empty() ? m.default_program() : sec.program;
+    if (!sec.dataset.empty()) {
+        // Expand with the bare names and quote the dataset as one word.
+        Vars raw = vars;
+        raw["name"] = jail;
+        raw["safename"] = plan.safename;
+        std::string ds;
+        if (!expand(sec.dataset, raw, ds, why)) {
+            err = "[" + m.name() + "] dataset: " + why;
+            return false;
+        }
+        vars["dataset"] = shell_quote(ds);
+    }
+
+    const std::vector<Kind>& kinds = sec.probes ? *sec.probes : cfg.probes;
+    for (Kind k : kinds) {
+        std::string tmpl;
+        if (k == Kind::reboot)
+            tmpl = sec.restart ? *sec.restart : m.restart_template();
+        else
+            tmpl = sec.snapshot ? *sec.snapshot : m.snapshot_template(sec);
+        if (tmpl.empty())
+            continue; // no snapshot command for this manager as configured
+        PlannedProbe p;
+        p.kind = k;
+        p.title = probe_title(cfg, m, k);
+        p.respawn = k == Kind::snapshot;
+        p.uid = cfg.uid;
+        p.gid = cfg.gid;
+        if (!expand(tmpl, vars, p.command, why)) {
+            err = "[" + m.name() + "] " + (k == Kind::reboot ? "restart" : "snapshot") + ": " + why;
+            return false;
+        }
+        plan.probes.push_back(std::move(p));
+    }
+    return true;
+}
+
+std::string as_command_line(const Plan& plan, const PlannedProbe& p) {
+    std::string s = "jaildaemon -c " + shell_quote(p.command) + " -j " + std::to_string(plan.jid);
+    if (p.respawn)
+        s += " -r";
+    if (p.uid)
+        s += " -u " + std::to_string(*p.uid);
+    if (p.gid)
+        s += " -g " + std::to_string(*p.gid);
+    s += " -t " + shell_quote(p.title);
+    return s;
+}
+
+} // namespace jdhook

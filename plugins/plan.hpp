@@ -1,0 +1,44 @@
+// What `jaildaemon-hook start` registers for one jail: pure data, built from
+// the configuration and the manager plugin, so that it can be printed
+// (--dry-run), tested and sent to the daemon alike.
+#pragma once
+
+#include "hook_config.hpp"
+#include "manager.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jdhook {
+
+struct PlannedProbe {
+    Kind kind = Kind::reboot;
+    std::string title;
+    std::string command;
+    bool respawn = false; // REBOOT: no (the restarted jail gets new probes)
+    std::optional<std::uint32_t> uid;
+    std::optional<std::uint32_t> gid;
+};
+
+struct Plan {
+    std::string manager;
+    std::string jail;     // as the manager names it
+    std::string safename; // as the manager spells it in variable names
+    long jid = 0;
+    bool excluded = false; // opted out in the configuration
+    std::vector<PlannedProbe> probes;
+};
+
+// The titles the hook uses for a manager (with title_prefix applied).
+std::string probe_title(const Config& cfg, const Manager& m, Kind k);
+
+// Build the plan for jail (with its jid) under manager m.
+bool make_plan(const Config& cfg, const Manager& m, const std::string& jail, long jid, Plan& plan,
+               std::string& err);
+
+// The jaildaemon(8) command line that registers the same probe by hand.
+std::string as_command_line(const Plan& plan, const PlannedProbe& p);
+
+} // namespace jdhook

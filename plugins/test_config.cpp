@@ -1,0 +1,127 @@
+#include "hook_config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+using namespace jdhook;
+
+namespace {
+
+std::string parse_err(const std::string& text) {
+    Config c;
+    std::string err;
+    if (parse_config(text, "t.conf", c, err))
+        return "";
+    return err;
+}
+
+} // namespace
+
+TEST_CASE("an empty configuration keeps the defaults") {
+    Config c;
+    std::string err;
+    REQUIRE(parse_config("# nothing\n\n", "t.conf", c, err));
+    CHECK(c.probes == std::vector<Kind>{Kind::reboot, Kind::snapshot});
+    CHECK(c.reboot_title == "REBOOT");
+    CHECK(c.snapshot_title == "SNAPSHOT");
+    CHECK_FALSE(c.title_prefix);
+    CHECK_FALSE(c.uid.has_value());
+    CHECK(c.jls == "jls");
+    CHECK(c.section("ezjail").program.empty());
+    CHECK_FALSE(c.section("ezjail").restart.has_value());
+}
+
+TEST_CASE("every key is read") {
+    Config c;
+    std::string err;
+    const char* text = "socket = /tmp/x.pipe\n"
+                       "jls = /usr/sbin/jls\n"
+                       "probes = snapshot\n"
+                       "reboot_title = \"HOST REBOOT\"\n"
+                       "snapshot_title = SNAP\n"
+                       "title_prefix = yes\n"
+                       "uid = 1001\n"
+                       "gid = 0\n"
+                       "exclude = a b\n"
+                       "[ezjail]\n"
+                       "program = /opt/ezjail-admin\n"
+                       "restart = {program} onerestart {name} # not a comment\n"
+                       "snapshot =\n"
+                       "exclude = c\n"
+                       "probes = reboot snapshot\n"
+                       "[jail]\n"
+                       "dataset = zroot/jails/{name}\n";
+    REQUIRE_MESSAGE(parse_config(text, "t.conf", c, err), err);
+    CHECK(c.socket == "/tmp/x.pipe");
+    CHECK(c.jls == "/usr/sbin/jls");
+    CHECK(c.probes == std::vector<Kind>{Kind::snapshot});
+    CHECK(c.reboot_title == "HOST REBOOT");
+    CHECK(c.snapshot_title == "SNAP");
+    CHECK(c.title_prefix);
+    CHECK(c.uid == 1001u);
+    CHECK(c.gid == 0u);
+    CHECK(c.exclude == std::vector<std::string>{"a", "b"});
+    const Section& e = c.section("ezjail");
+    CHECK(e.program == "/opt/ezjail-admin");
+    CHECK(*e.restart == "{program} onerestart {name} # not a comment");
+    REQUIRE(e.snapshot.has_value());
+    CHECK(e.snapshot->empty());
+    CHECK(e.exclude == std::vector<std::string>{"c"});
+    CHECK(*e.probes == std::vector<Kind>{Kind::reboot, Kind::snapshot});
+    CHECK(c.section("jail").dataset == "zroot/jails/{name}");
+}
+
+TEST_CASE("bad input is a clear error with file and line") {
+    CHECK(parse_err("bogus = 1\n") ==
+          "t.conf:1: unknown key \"bogus\" (known here: socket jls probes reboot_title "
+          "snapshot_title title_prefix uid gid exclude)");
+    CHECK(parse_err("\n[ezjail]\nbogus = 1\n")
+              .rfind("t.conf:3: unknown key \"bogus\" in [ezjail]", 0) == 0);
+    CHECK(parse_err("[lxd]\n").rfind("t.conf:1: unknown section [lxd]", 0) == 0);
+    CHECK(parse_err("uid = -1\n") == "t.conf:1: uid must be a number from 0 to 4294967294");
+    CHECK(parse_err("uid = 4294967295\n") == "t.conf:1: uid must be a number from 0 to 4294967294");
+    CHECK(parse_err("gid = root\n") == "t.conf:1: gid must be a number from 0 to 4294967294");
+    CHECK(parse_err("title_prefix = maybe\n") == "t.conf:1: title_prefix must be yes or no");
+    CHECK(parse_err("probes = reboot restart\n") ==
+          "t.conf:1: unknown probe \"restart\" (known: reboot snapshot)");
+    CHECK(parse_err("probes = reboot reboot\n") == "t.conf:1: probe \"reboot\" named twice");
+    CHECK(parse_err("reboot_title =\n") == "t.conf:1: a title must not be empty");
+    CHECK(parse_err("reboot_title = -x\n").rfind("t.conf:1: a title must not start", 0) == 0);
+    CHECK(parse_err("socket = relative\n") == "t.conf:1: socket must be an absolute path");
+    CHECK(parse_err("probes = reboot\nprobes = snapshot\n") == "t.conf:2: \"probes\" is set twice");
+    CHECK(parse_err("[ezjail]\n[ezjail]\n") == "t.conf:2: section [ezjail] appears twice");
+    CHECK(parse_err("just words\n") == "t.conf:1: expected \"key = value\"");
+    CHECK(parse_err("[ezjail\n") == "t.conf:1: a section line is [MANAGER]");
+    CHECK(parse_err("[ezjail]\ndataset = zroot/x\n") == "t.conf:2: dataset is only used in [jail]");
+    CHECK(parse_err("[jail]\ndataset = /zroot\n").rfind("t.conf:2: dataset must be", 0) == 0);
+    CHECK(parse_err("[ezjail]\nrestart = {prog} x\n")
+              .rfind("t.conf:2: unknown placeholder {prog}", 0) == 0);
+    CHECK(parse_err("[bastille]\nrestart =\n").rfind("t.conf:2: restart must not be empty", 0) ==
+          0);
+}
+
+TEST_CASE("load_config: a missing default file is fine, a missing explicit one is not") {
+    Config c;
+    std::string err;
+    CHECK(load_config("/nonexistent/jaildaemon-hook.conf", false, c, err));
+    CHECK_FALSE(load_config("/nonexistent/jaildaemon-hook.conf", true, c, err));
+    CHECK(err == "/nonexistent/jaildaemon-hook.conf: No such file or directory");
+
+    char path[] = "/tmp/jdhook-test-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    std::ofstream(path) << "probes = reboot\n[bastille]\nprogram = /x/bastille\n";
+    Config d;
+    CHECK(load_config(path, true, d, err));
+    CHECK(d.probes == std::vector<Kind>{Kind::reboot});
+    CHECK(d.section("bastille").program == "/x/bastille");
+    std::ofstream(path) << "probes = reboot\nnope\n";
+    Config e;
+    CHECK_FALSE(load_config(path, true, e, err));
+    CHECK(err == std::string(path) + ":2: expected \"key = value\"");
+    std::remove(path);
+}

@@ -1,0 +1,64 @@
+#include "jls.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace jdhook;
+
+namespace {
+
+// A throw-away stand-in for jls(8) whose body is the given shell text.
+struct Script {
+    std::string path;
+    explicit Script(const std::string& body) {
+        char tmpl[] = "/tmp/jdhook-jls-XXXXXX";
+        int fd = ::mkstemp(tmpl);
+        REQUIRE(fd >= 0);
+        ::close(fd);
+        path = tmpl;
+        std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+        ::chmod(path.c_str(), 0700);
+    }
+    ~Script() { std::remove(path.c_str()); }
+};
+
+} // namespace
+
+TEST_CASE("lookup_jid asks `jls -j NAME jid`") {
+    Script s("[ \"$1 $2 $3\" = \"-j web jid\" ] || exit 3\necho 42");
+    long jid = 0;
+    std::string err;
+    CHECK(lookup_jid(s.path, "web", jid, err) == Lookup::found);
+    CHECK(jid == 42);
+    CHECK(lookup_jid(s.path, "other", jid, err) == Lookup::unknown_jail);
+}
+
+TEST_CASE("lookup_jid tells an unknown jail from a broken jls") {
+    long jid = 0;
+    std::string err;
+    Script missing("echo 'jls: jail \"web\" not found' >&2; exit 1");
+    CHECK(lookup_jid(missing.path, "web", jid, err) == Lookup::unknown_jail);
+    CHECK(err == "jail \"web\" is not running (jls: jail \"web\" not found)");
+
+    Script junk("echo abc");
+    CHECK(lookup_jid(junk.path, "web", jid, err) == Lookup::failed);
+    CHECK(err.find("expected a jid, got \"abc\"") != std::string::npos);
+
+    Script zero("echo 0");
+    CHECK(lookup_jid(zero.path, "web", jid, err) == Lookup::failed);
+
+    CHECK(lookup_jid("/nonexistent/jls", "web", jid, err) == Lookup::failed);
+    CHECK(err.find("/nonexistent/jls") == 0);
+}
+
+TEST_CASE("run_capture kills a program that does not finish") {
+    Script slow("sleep 5");
+    std::string out, errout, err;
+    int status = 0;
+    CHECK_FALSE(run_capture({slow.path}, out, errout, status, err, 200));
+    CHECK(err.find("no answer") != std::string::npos);
+}
