@@ -1,0 +1,156 @@
+#!/bin/bash
+# Shared helpers of the end-to-end tests: a private daemon per test, real
+# namespace jails, assertions. Sourced, not run.
+#
+# Environment (set by meson): JAILDAEMON (the binary), JAILDAEMON_PROBE.
+
+set -u
+
+T=$(mktemp -d /tmp/jaildaemon-e2e.XXXXXX)
+chmod 0711 "$T"
+SOCK=$T/sock
+PIDFILE=$T/pid
+LOG=$T/daemon.log
+JD=${JAILDAEMON:?JAILDAEMON not set}
+PROBE=${JAILDAEMON_PROBE:?JAILDAEMON_PROBE not set}
+JAIL_PIDS=()
+DAEMON_PID=
+FAILS=0
+
+# Tests need root for namespaces; skip (77) unless CI demands they run.
+need_root() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "SKIP: needs root (namespaces, setns)"
+        if [ "${CI:-}" = true ]; then
+            echo "FAIL: CI=true: root-only tests must run"
+            exit 1
+        fi
+        exit 77
+    fi
+    for tool in unshare nsenter pkill busybox; do
+        if ! command -v "$tool" >/dev/null; then
+            echo "FAIL: $tool is missing"
+            exit 1
+        fi
+    done
+}
+
+cleanup() {
+    {
+        [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID"
+        for p in "${JAIL_PIDS[@]}"; do kill -9 "$p"; done
+        wait
+    } 2>/dev/null
+    if [ "$FAILS" != 0 ] || [ -n "${KEEP:-}" ]; then
+        echo "--- daemon log ($LOG)"
+        cat "$LOG" 2>/dev/null
+    fi
+    # Unmount whatever a thin jail left, then remove.
+    rm -rf "$T" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; }
+not_ok() {
+    echo "not ok - $*"
+    FAILS=$((FAILS + 1))
+}
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+check_eq() { # check_eq DESCRIPTION EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: expected [$2], got [$3]"; fi
+}
+finish() {
+    if [ "$FAILS" != 0 ]; then
+        echo "$FAILS check(s) failed"
+        exit 1
+    fi
+    exit 0
+}
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_for() {
+    local n=$(($1 * 20))
+    shift
+    while [ "$n" -gt 0 ]; do
+        "$@" && return 0
+        sleep 0.05
+        n=$((n - 1))
+    done
+    return 1
+}
+
+start_daemon() { # extra daemon options
+    "$JD" -D -F -p "$PIDFILE" -f "$SOCK" --probe "$PROBE" "$@" >>"$LOG" 2>&1 &
+    DAEMON_PID=$!
+    if ! wait_for 5 test -S "$SOCK"; then
+        not_ok "daemon did not come up"
+        finish
+    fi
+}
+
+jd() { "$JD" -f "$SOCK" "$@"; }
+
+# A "fat" jail: own pid, mount, uts, ipc and net namespaces and /proc, the
+# host's filesystem, but $T/hostonly hidden under a tmpfs. Sets LEADER to
+# the host pid of its init.
+fat_jail() {
+    mkdir -p "$T/hostonly"
+    unshare --pid --mount --uts --ipc --net --fork --mount-proc --propagation private \
+        sh -c "mount -t tmpfs none '$T/hostonly' && hostname fatjail && exec sleep 600" \
+        </dev/null >/dev/null 2>&1 &
+    local up=$!
+    JAIL_PIDS+=("$up")
+    LEADER=
+    wait_for 5 eval 'LEADER=$(pgrep -P '"$up"' -x sleep)' || true
+    [ -n "$LEADER" ] || { not_ok "fat jail did not start"; finish; }
+    JAIL_PIDS+=("$LEADER")
+}
+
+# A "thin" jail: a chroot holding only busybox-static (no host library,
+# no pkill) with its own /proc. Sets LEADER to the host pid of its init.
+thin_jail() {
+    local root=$T/thin
+    mkdir -p "$root/bin" "$root/proc" "$root/tmp"
+    cp "$(command -v busybox)" "$root/bin/busybox"
+    for a in sh kill pidof ps cat sleep mount; do ln -sf busybox "$root/bin/$a"; done
+    unshare --pid --mount --uts --ipc --net --fork --propagation private \
+        chroot "$root" /bin/sh -c 'mount -t proc proc /proc && exec sleep 600' \
+        </dev/null >/dev/null 2>&1 &
+    local up=$!
+    JAIL_PIDS+=("$up")
+    LEADER=
+    wait_for 5 eval 'LEADER=$(pgrep -P '"$up"' -x sleep)' || true
+    [ -n "$LEADER" ] || { not_ok "thin jail did not start"; finish; }
+    JAIL_PIDS+=("$LEADER")
+}
+
+# Run a command inside a jail (all its namespaces and its root).
+in_jail() {
+    local leader=$1
+    shift
+    nsenter -t "$leader" -a -r -w "$@"
+}
+
+# The host pid of the probe with this title, from the daemon's list.
+probe_pid() {
+    jd -l --json | python3 -c '
+import json, sys
+for p in json.load(sys.stdin):
+    if p["title"] == sys.argv[1]:
+        print(p["pid"])' "$1"
+}
+
+probe_count() { jd -l --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+
+# Poll until the daemon lists N probes / a waiting probe with TITLE.
+count_is() { [ "$(probe_count)" = "$1" ]; }
+probe_up() { [ "$(probe_pid "$1")" -gt 0 ] 2>/dev/null; }
+lines_are() { [ "$(wc -l <"$2" 2>/dev/null)" = "$1" ]; }
+
+zombies_of() { # zombies among the children of pid
+    ps -o stat= --ppid "$1" | grep -c '^Z' || true
+}

@@ -1,0 +1,38 @@
+#!/bin/bash
+# What a probe is: argv exactly the title, empty environment, only
+# /dev/null on 0-2, its own session, no privileges, no capabilities, not
+# traceable, inside every namespace of the jail.
+. "$(dirname "$0")/lib.sh"
+need_root
+start_daemon
+fat_jail
+
+jd -c true -j "$LEADER" -t 'route config update' -u 65534 -g 65533
+check_eq "register with -u/-g" 0 $?
+jd -c true -j "$LEADER" -t ROOTPROBE
+P=$(probe_pid 'route config update')
+R=$(probe_pid ROOTPROBE)
+
+check_eq "cmdline is exactly the title (one argument)" "route config update|" "$(tr '\0' '|' <"/proc/$P/cmdline")"
+check_eq "environment is empty" 0 "$(wc -c <"/proc/$P/environ")"
+check_eq "only fds 0-2" "0 1 2" "$(ls "/proc/$P/fd" | sort -n | xargs)"
+for fd in 0 1 2; do
+    check_eq "fd $fd is /dev/null" /dev/null "$(readlink "/proc/$P/fd/$fd")"
+done
+check_eq "uid dropped" "65534 65534 65534 65534" "$(awk '/^Uid/ {print $2,$3,$4,$5}' "/proc/$P/status")"
+check_eq "gid dropped" "65533 65533 65533 65533" "$(awk '/^Gid/ {print $2,$3,$4,$5}' "/proc/$P/status")"
+check_eq "supplementary groups dropped" "65533" "$(awk '/^Groups/ {print $2}' "/proc/$P/status")"
+check_eq "no new privileges" 1 "$(awk '/^NoNewPrivs/ {print $2}' "/proc/$P/status")"
+check_eq "root probe: no effective capabilities" 0000000000000000 "$(awk '/^CapEff/ {print $2}' "/proc/$R/status")"
+check_eq "root probe: empty bounding set" 0000000000000000 "$(awk '/^CapBnd/ {print $2}' "/proc/$R/status")"
+check_eq "its own session" "$P" "$(ps -o sid= -p "$P" | tr -d ' ')"
+check_eq "not dumpable: /proc/PID/environ is root-only" root "$(stat -c %U "/proc/$P/environ")"
+for ns in pid mnt uts ipc net cgroup; do
+    check_eq "in the jail's $ns namespace" "$(readlink "/proc/$LEADER/ns/$ns")" "$(readlink "/proc/$P/ns/$ns")"
+done
+check_eq "its parent is the daemon" "$DAEMON_PID" "$(awk '/^PPid/ {print $2}' "/proc/$P/status")"
+check_eq "inside the jail its parent is outside (ppid 0)" 0 \
+    "$(in_jail "$LEADER" sh -c 'awk "/^PPid/ {print \$2}" /proc/$(pgrep -f "^ROOTPROBE$")/status')"
+check "the jail's nobody can trigger the -u probe" \
+    in_jail "$LEADER" setpriv --reuid 65534 --regid 65534 --clear-groups pkill -HUP -f '^route config update$'
+finish
