@@ -23,6 +23,10 @@ po::options_description describe() {
         ("probe", po::value<std::string>(), "with -D: path of the jaildaemon-probe program")
         ("log", po::value<std::string>(), "with -D: log file of the detached daemon")
         ("allow-host", "with -D: accept the \"host\" pseudo-jail (development only)")
+        ("state", po::value<std::string>(), "with -D: state file that keeps the probes across restarts")
+        ("cooldown", po::value<std::string>(), "with -D: seconds between two commands of one probe (default 5, 0: none)")
+        ("max-commands", po::value<std::string>(), "with -D: commands running at once (default 8)")
+        ("command-timeout", po::value<std::string>(), "with -D: seconds before a command's process group is killed (default 3600, 0: none)")
         ("command,c", po::value<std::string>(), "register a probe running COMMAND on trigger")
         ("jail,j", po::value<std::string>(), "jail id or name, pid:N, docker:NAME, podman:NAME, machine:NAME, lxc:NAME")
         ("respawn,r", "respawn the probe after the command completes")
@@ -45,8 +49,8 @@ bool parse_id(const std::string& opt, const std::string& s, std::uint32_t max, s
     std::uint64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v > max) {
-        err.set(EX_USAGE_, opt + " wants a number from 0 to " + std::to_string(max) + ", not \"" +
-                               s + "\"");
+        err.set(EX_USAGE_,
+                opt + " wants a number from 0 to " + std::to_string(max) + ", not \"" + s + "\"");
         return false;
     }
     out = v;
@@ -65,8 +69,9 @@ std::string usage_text() {
 
 std::string help_text() {
     std::ostringstream o;
-    o << usage_text() << "\n" << describe() << "\nDefaults: socket " JAILDAEMON_SOCKET
-      << ", pidfile " JAILDAEMON_PIDFILE "\n";
+    o << usage_text() << "\n"
+      << describe() << "\nDefaults: socket " JAILDAEMON_SOCKET
+      << ", pidfile " JAILDAEMON_PIDFILE ", state " JAILDAEMON_STATEFILE "\n";
     return o.str();
 }
 
@@ -83,8 +88,8 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
     auto has = [&](const char* k) { return vm.count(k) > 0; };
     auto str = [&](const char* k) { return vm[k].as<std::string>(); };
 
-    int modes = has("daemon") + has("command") + has("list") + has("remove") + has("help") +
-                has("version");
+    int modes =
+        has("daemon") + has("command") + has("list") + has("remove") + has("help") + has("version");
     if (modes != 1) {
         err.set(EX_USAGE_, modes == 0 ? "one of -D, -c, -l, -x is required"
                                       : "exactly one of -D, -c, -l, -x, -h, -V may be given");
@@ -115,7 +120,9 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
     if (has("daemon")) {
         // The original ignores utility options in daemon mode; we refuse
         // them, so that a mistyped rc.conf line is noticed.
-        if (!only({"daemon", "foreground", "pidfile", "probe", "log", "allow-host"}, "-D"))
+        if (!only({"daemon", "foreground", "pidfile", "probe", "log", "allow-host", "state",
+                   "cooldown", "max-commands", "command-timeout"},
+                  "-D"))
             return false;
         out.mode = Mode::daemon;
         DaemonOptions& d = out.daemon;
@@ -125,6 +132,31 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         d.probe_path = has("probe") ? str("probe") : JAILDAEMON_PROBE_PATH;
         d.log_file = has("log") ? str("log") : JAILDAEMON_LOGFILE;
         d.allow_host = has("allow-host");
+        d.state_file = has("state") ? str("state") : JAILDAEMON_STATEFILE;
+        if (d.state_file.empty() || d.state_file.back() == '/') {
+            err.set(EX_USAGE_, "--state wants a file path");
+            return false;
+        }
+        std::uint64_t v;
+        if (has("cooldown")) {
+            if (!parse_id("--cooldown", str("cooldown"), 86400, v, err))
+                return false;
+            d.limits.cooldown = std::chrono::seconds(v);
+        }
+        if (has("max-commands")) {
+            if (!parse_id("--max-commands", str("max-commands"), 1024, v, err))
+                return false;
+            if (v == 0) {
+                err.set(EX_USAGE_, "--max-commands wants a number from 1 to 1024, not 0");
+                return false;
+            }
+            d.limits.max_commands = std::size_t(v);
+        }
+        if (has("command-timeout")) {
+            if (!parse_id("--command-timeout", str("command-timeout"), 604800, v, err))
+                return false;
+            d.limits.command_timeout = std::chrono::seconds(v);
+        }
         return true;
     }
     if (has("command")) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "error.hpp"
+#include "limits.hpp"
 #include "protocol.hpp"
 
 #include <cstdint>
@@ -21,6 +22,8 @@ struct DaemonOptions {
     std::string probe_path;
     std::string log_file; // detached daemon's stderr
     bool allow_host = false;
+    std::string state_file; // persisted registry
+    Limits limits;          // cooldown, concurrent commands, command timeout
 };
 
 struct CliOptions {

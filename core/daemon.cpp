@@ -2,11 +2,13 @@
 
 #include "config.h"
 #include "jail.hpp"
+#include "limits.hpp"
 #include "log.hpp"
 #include "platform.hpp"
 #include "registry.hpp"
 #include "runner.hpp"
 #include "spawn.hpp"
+#include "state.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -17,9 +19,9 @@
 #include <boost/asio/write.hpp>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <csignal>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -27,6 +29,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <unordered_map>
 
 namespace asio = boost::asio;
 using local = asio::local::stream_protocol;
@@ -37,6 +40,9 @@ namespace {
 
 constexpr int kMaxSessions = 64;
 constexpr auto kRequestTimeout = std::chrono::seconds(5);
+// A probe that cannot be respawned while its jail lives is tried this often
+// (1 s, 2 s, 3 s apart) before it is forgotten.
+constexpr int kRespawnTries = 3;
 
 class Daemon;
 
@@ -63,9 +69,9 @@ class Session : public std::enable_shared_from_this<Session> {
 class Daemon {
   public:
     Daemon(asio::io_context& io, const DaemonOptions& o, local::acceptor acc, ProbeImage& image,
-           int devnull)
+           int devnull, StateFile& state)
         : io_(io), opts_(o), acceptor_(std::move(acc)), signals_(io, SIGTERM, SIGINT),
-          hup_(io, SIGHUP), image_(image), devnull_(devnull), runner_(io) {}
+          hup_(io, SIGHUP), image_(image), devnull_(devnull), state_(state), runner_(io) {}
 
     void start() {
         accept();
@@ -74,9 +80,14 @@ class Daemon {
                 stop(sig);
         });
         watch_hup();
-        log_info("jaildaemon " JAILDAEMON_VERSION " listening on " + opts_.socket);
+        log_info("jaildaemon " JAILDAEMON_VERSION " listening on " + opts_.socket + ", state " +
+                 state_.path() + ", cooldown " + std::to_string(opts_.limits.cooldown.count()) +
+                 " s, at most " + std::to_string(opts_.limits.max_commands) +
+                 " commands at once, command timeout " +
+                 std::to_string(opts_.limits.command_timeout.count()) + " s");
     }
 
+    void restore(const SavedState& saved);
     Reply handle(const std::string& line, uid_t peer);
     int sessions = 0;
 
@@ -89,9 +100,9 @@ class Daemon {
                 uid_t uid = uid_t(-1);
                 gid_t gid = gid_t(-1);
                 if (!platform::peer_creds(s.native_handle(), uid, gid)) {
-                    log_warn("refused a connection: cannot read peer credentials");
+                    log_warn("audit: refused a connection: cannot read peer credentials");
                 } else if (sessions >= kMaxSessions) {
-                    log_warn("refused a connection from uid " + std::to_string(uid) + ": " +
+                    log_warn("audit: refused a connection from uid " + std::to_string(uid) + ": " +
                              std::to_string(kMaxSessions) + " sessions open");
                 } else {
                     std::make_shared<Session>(*this, std::move(s), uid)->start();
@@ -114,8 +125,10 @@ class Daemon {
     }
 
     void stop(int sig) {
+        // The state file stays: the next daemon brings these probes back.
         log_info("signal " + std::to_string(sig) + ": stopping, " +
-                 std::to_string(registry_.size()) + " probes killed");
+                 std::to_string(registry_.size()) + " probes killed (kept in " + state_.path() +
+                 ")");
         boost::system::error_code ec;
         acceptor_.close(ec);
         ::unlink(opts_.socket.c_str());
@@ -132,12 +145,16 @@ class Daemon {
     Reply remove(const Request& r);
     Reply list(const Request& r);
     bool spawn(Probe& p, Error& err);
+    void adopt(Probe& p, pid_t pid);
     void respawn(std::uint64_t id);
+    void respawn_later(std::uint64_t id, std::int64_t ms);
     void on_probe_exit(std::uint64_t id, pid_t pid, int status);
     void trigger(Probe& p);
+    void save();
     void forget(Probe& p) {
         if (p.pid)
             kill(p.pid, SIGKILL); // not reaped yet: the pid is still ours
+        respawn_tries_.erase(p.id);
         registry_.erase(p.id);
     }
     static std::string describe(const Probe& p) {
@@ -152,8 +169,10 @@ class Daemon {
     asio::signal_set hup_;
     ProbeImage& image_;
     int devnull_;
+    StateFile& state_;
     Registry registry_;
     Runner runner_;
+    std::unordered_map<std::uint64_t, int> respawn_tries_;
 };
 
 void Session::start() {
@@ -164,32 +183,33 @@ void Session::start() {
         if (!ec)
             self->answer(error_reply(EX_TEMPFAIL_, "request not complete within 5 s"));
     });
-    asio::async_read_until(sock_, buf_, '\n',
-                           [self](const boost::system::error_code& ec, std::size_t n) {
-                               if (ec == asio::error::operation_aborted)
-                                   return;
-                               if (ec == asio::error::not_found) {
-                                   self->answer(error_reply(
-                                       EX_DATAERR_, "request longer than " +
-                                                        std::to_string(kMaxRequestBytes) +
-                                                        " bytes"));
-                                   return;
-                               }
-                               if (ec) {
-                                   self->answer(error_reply(EX_DATAERR_,
-                                                            "request not terminated by newline"));
-                                   return;
-                               }
-                               std::string line(asio::buffers_begin(self->buf_.data()),
-                                                asio::buffers_begin(self->buf_.data()) + n - 1);
-                               self->answer(self->d_.handle(line, self->uid_));
-                           });
+    asio::async_read_until(
+        sock_, buf_, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
+            if (ec == asio::error::operation_aborted)
+                return;
+            if (ec == asio::error::not_found) {
+                self->answer(error_reply(EX_DATAERR_, "request longer than " +
+                                                          std::to_string(kMaxRequestBytes) +
+                                                          " bytes"));
+                return;
+            }
+            if (ec) {
+                self->answer(error_reply(EX_DATAERR_, "request not terminated by newline"));
+                return;
+            }
+            std::string line(asio::buffers_begin(self->buf_.data()),
+                             asio::buffers_begin(self->buf_.data()) + n - 1);
+            self->answer(self->d_.handle(line, self->uid_));
+        });
 }
 
 void Session::answer(const Reply& r) {
     if (!out_.empty())
         return; // answered already (timeout vs. read race)
     timer_.cancel();
+    // Every refused request leaves exactly one line, naming the peer.
+    if (!r.ok)
+        log_warn("audit: refused request from uid " + std::to_string(uid_) + ": " + r.error);
     out_ = encode(r);
     auto self = shared_from_this();
     asio::async_write(sock_, asio::buffer(out_),
@@ -204,10 +224,8 @@ void Session::answer(const Reply& r) {
 Reply Daemon::handle(const std::string& line, uid_t peer) {
     Request req;
     Error err;
-    if (!decode(line, req, err)) {
-        log_warn("bad request from uid " + std::to_string(peer) + ": " + err.what);
+    if (!decode(line, req, err))
         return error_reply(err.code, err.what);
-    }
     if (req.op == Op::ping) {
         Reply r;
         r.version = JAILDAEMON_VERSION;
@@ -215,14 +233,67 @@ Reply Daemon::handle(const std::string& line, uid_t peer) {
     }
     if (req.op == Op::list)
         return list(req);
-    if (peer != 0) {
-        log_warn("refused " + std::string(req.op == Op::add ? "add" : "remove") + " from uid " +
-                 std::to_string(peer) + ": only root may change probes");
+    if (peer != 0)
         return error_reply(EX_NOPERM_, "permission denied: only root may register or remove "
                                        "probes (you are uid " +
                                            std::to_string(peer) + ")");
-    }
     return req.op == Op::add ? add(req.probe) : remove(req);
+}
+
+void Daemon::save() {
+    SavedState s;
+    s.next_id = registry_.next_id();
+    for (Probe* p : registry_.all()) {
+        SavedProbe sp;
+        sp.id = p->id;
+        sp.spec = p->spec;
+        sp.identity = p->jail->identity();
+        sp.triggers = p->triggers;
+        sp.last_run_ms = p->last_run_ms;
+        s.probes.push_back(std::move(sp));
+    }
+    Error err;
+    if (!state_.save(s, err))
+        log_err("state NOT saved, a restart would lose changes: " + err.what);
+}
+
+void Daemon::restore(const SavedState& saved) {
+    JailOptions jo;
+    jo.allow_host = opts_.allow_host;
+    std::size_t restored = 0;
+    for (const SavedProbe& sp : saved.probes) {
+        std::string who = "saved probe " + std::to_string(sp.id) + " " + quoted(sp.spec.title) +
+                          " in jail " + (sp.spec.label.empty() ? sp.spec.jail : sp.spec.label);
+        Error err;
+        std::shared_ptr<Jail> jail = open_jail(sp.spec.jail, jo, err);
+        if (!jail) {
+            log_warn(who + " dropped: the jail is gone (" + err.what + ")");
+            continue;
+        }
+        if (jail->identity() != sp.identity) {
+            log_warn(who + " dropped: that jail is not the same jail any more (was " +
+                     quoted(sp.identity) + ", now " + quoted(jail->identity()) + ")");
+            continue;
+        }
+        if (registry_.find(sp.id) || registry_.find(jail->key(), sp.spec.title)) {
+            log_warn(who + " dropped: a probe with that id or jail and title is restored already");
+            continue;
+        }
+        Probe& p = registry_.restore(sp.id, sp.spec, jail);
+        p.triggers = sp.triggers;
+        p.last_run_ms = sp.last_run_ms;
+        if (!spawn(p, err)) {
+            log_warn(who + " dropped: " + err.what);
+            registry_.erase(p.id);
+            continue;
+        }
+        ++restored;
+    }
+    registry_.set_next_id(saved.next_id);
+    if (!saved.probes.empty())
+        log_info("restored " + std::to_string(restored) + " of " +
+                 std::to_string(saved.probes.size()) + " saved probes from " + state_.path());
+    save();
 }
 
 Reply Daemon::add(const ProbeSpec& spec) {
@@ -230,20 +301,22 @@ Reply Daemon::add(const ProbeSpec& spec) {
     JailOptions jo;
     jo.allow_host = opts_.allow_host;
     std::shared_ptr<Jail> jail = open_jail(spec.jail, jo, err);
-    if (!jail) {
-        log_warn("refused probe " + quoted(spec.title) + " for jail " + quoted(spec.jail) + ": " +
-                 err.what);
-        return error_reply(err.code, err.what);
-    }
+    if (!jail)
+        return error_reply(err.code, "probe " + quoted(spec.title) + " for jail " +
+                                         quoted(spec.label.empty() ? spec.jail : spec.label) +
+                                         ": " + err.what);
     Probe* old = registry_.find(jail->key(), spec.title);
     std::uint64_t old_id = old ? old->id : 0;
-    Probe& p = registry_.add(spec, jail);
-    if (!spawn(p, err)) {
-        registry_.erase(p.id);
-        log_warn("refused probe " + quoted(spec.title) + " for jail " + jail->name() + ": " +
-                 err.what);
+    std::int64_t old_last_run = old ? old->last_run_ms : 0;
+    // Start the probe before it enters the registry: a failure leaves the
+    // registry (and a probe this one would replace) untouched.
+    pid_t pid = spawn_probe(*jail, image_, devnull_, spec, err);
+    if (pid < 0)
         return error_reply(err.code, err.what);
-    }
+    Probe& p = registry_.add(spec, jail);
+    adopt(p, pid);
+    // Replacing a probe does not reset its cooldown.
+    p.last_run_ms = old_last_run;
     Reply r;
     r.id = p.id;
     if (Probe* o = old_id ? registry_.find(old_id) : nullptr) {
@@ -253,6 +326,7 @@ Reply Daemon::add(const ProbeSpec& spec) {
     }
     log_info(describe(p) + " registered (pid " + std::to_string(p.pid) + ", respawn " +
              respawn_name(spec.respawn) + "): " + quoted(spec.command));
+    save();
     return r;
 }
 
@@ -267,15 +341,17 @@ Reply Daemon::remove(const Request& req) {
                 victims.push_back(p);
     }
     if (victims.empty())
-        return error_reply(EX_DATAERR_, req.id ? "no probe with id " + std::to_string(*req.id)
-                                               : "no probe matches jail " + req.jail +
-                                                     (req.title.empty() ? "" : " title " + req.title));
+        return error_reply(EX_DATAERR_, req.id
+                                            ? "no probe with id " + std::to_string(*req.id)
+                                            : "no probe matches jail " + req.jail +
+                                                  (req.title.empty() ? "" : " title " + req.title));
     Reply r;
     for (Probe* p : victims) {
         log_info(describe(*p) + " removed");
         forget(*p);
         ++r.removed;
     }
+    save();
     return r;
 }
 
@@ -290,27 +366,53 @@ bool Daemon::spawn(Probe& p, Error& err) {
     pid_t pid = spawn_probe(*p.jail, image_, devnull_, p.spec, err);
     if (pid < 0)
         return false;
+    adopt(p, pid);
+    return true;
+}
+
+void Daemon::adopt(Probe& p, pid_t pid) {
     registry_.set_pid(p, pid);
     p.state = ProbeState::waiting;
     std::uint64_t id = p.id;
     platform::watch_child(io_, pid, [this, id, pid](int st) { on_probe_exit(id, pid, st); });
-    return true;
 }
 
 void Daemon::respawn(std::uint64_t id) {
     Probe* p = registry_.find(id);
-    if (!p)
-        return; // removed meanwhile
+    if (!p || p->pid)
+        return; // removed or replaced meanwhile, or already back
     Error err;
     if (!p->jail->alive()) {
         log_info(describe(*p) + " not respawned: the jail is gone; forgotten");
-        registry_.erase(id);
+        forget(*p);
+        save();
         return;
     }
-    if (!spawn(*p, err)) {
-        log_warn(describe(*p) + " could not be respawned: " + err.what + "; forgotten");
-        registry_.erase(id);
+    if (spawn(*p, err)) {
+        respawn_tries_.erase(id);
+        return;
     }
+    int tries = ++respawn_tries_[id];
+    if (tries < kRespawnTries) {
+        log_warn(describe(*p) + " could not be respawned: " + err.what + "; trying again in " +
+                 std::to_string(tries) + " s");
+        respawn_later(id, 1000 * tries);
+        return;
+    }
+    log_warn(describe(*p) + " could not be respawned: " + err.what + "; forgotten after " +
+             std::to_string(tries) + " tries");
+    forget(*p);
+    save();
+}
+
+void Daemon::respawn_later(std::uint64_t id, std::int64_t ms) {
+    if (Probe* p = registry_.find(id))
+        p->state = ProbeState::spawning;
+    auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(ms));
+    t->async_wait([this, t, id](const boost::system::error_code& ec) {
+        if (!ec)
+            respawn(id);
+    });
 }
 
 void Daemon::on_probe_exit(std::uint64_t id, pid_t pid, int status) {
@@ -324,37 +426,58 @@ void Daemon::on_probe_exit(std::uint64_t id, pid_t pid, int status) {
     }
     log_info(describe(*p) + " ended without trigger (" + status_text(status) +
              "); no command run, forgotten");
-    registry_.erase(id);
+    forget(*p);
+    save();
 }
 
 void Daemon::trigger(Probe& p) {
-    ++p.triggers;
-    CommandJob job{p.spec.command, p.jail->name(), p.jail->id(), p.spec.title};
     std::uint64_t id = p.id;
-    Respawn mode = p.spec.respawn;
     std::string who = describe(p);
     std::string cmd = quoted(p.spec.command);
+    std::int64_t now = wall_ms(), retry_ms = 0;
+    Admit a = admit(opts_.limits, p.last_run_ms, now, runner_.running(), &retry_ms);
+    if (a != Admit::run) {
+        // Refused: the command does not run, and the probe is not used up,
+        // whatever its respawn mode. It comes back when the reason is gone,
+        // so that a jail cannot make the host fork in a loop either.
+        log_warn("audit: trigger of " + who +
+                 " refused: " + admit_reason(a, opts_.limits, retry_ms) + "; command " + cmd +
+                 " not run; probe back in " + std::to_string((retry_ms + 999) / 1000) + " s");
+        respawn_later(id, retry_ms);
+        return;
+    }
+    ++p.triggers;
+    p.last_run_ms = now;
+    CommandJob job{p.spec.command, p.jail->name(), p.jail->id(), p.spec.title,
+                   opts_.limits.command_timeout};
+    Respawn mode = p.spec.respawn;
     log_info(who + " triggered: running " + cmd);
     Error err;
     bool started = runner_.start(
         job,
         [this, id, who, cmd, mode](const CommandResult& r) {
             auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(r.took).count();
-            log_info(who + " command " + cmd + " finished: " + status_text(r.status) + " after " +
-                     std::to_string(ms) + " ms");
+            std::string how = status_text(r.status);
+            if (r.timed_out)
+                how += " (killed: timeout of " +
+                       std::to_string(opts_.limits.command_timeout.count()) + " s)";
+            log(r.status == 0 ? Level::info : Level::warn,
+                "audit: trigger of " + who + ": command " + cmd + " " + how + " after " +
+                    std::to_string(ms) + " ms");
             if (mode == Respawn::after)
                 respawn(id);
         },
         err);
     if (!started)
-        log_err(who + " command " + cmd + " not started: " + err.what);
+        log_err("audit: trigger of " + who + ": command " + cmd + " not started: " + err.what);
     if (mode == Respawn::none) {
-        registry_.erase(id);
+        forget(p);
     } else if (mode == Respawn::now || !started) {
         respawn(id);
     } else {
         p.state = ProbeState::running;
     }
+    save();
 }
 
 // Is someone already answering on path? Removes a stale socket.
@@ -402,6 +525,8 @@ int listen_on(const std::string& path, Error& err) {
     int r = bind(fd, reinterpret_cast<struct sockaddr*>(&sa), sizeof sa);
     int e = errno;
     umask(old);
+    if (r == 0 && chmod(path.c_str(), 0600) != 0)
+        r = -1;
     if (r != 0 || listen(fd, 128) != 0) {
         if (r == 0)
             e = errno;
@@ -412,30 +537,49 @@ int listen_on(const std::string& path, Error& err) {
     return fd;
 }
 
-bool detach(const std::string& log_file, Error& err) {
+// Fork into the background. The original process waits until the daemon
+// reports ready (ready_fd) so that "jaildaemon -D; jaildaemon -c ..." works
+// and the pidfile is there when -D returns.
+bool detach(const std::string& log_file, int& ready_fd, Error& err) {
     int logfd = ::open(log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (logfd < 0) {
         err.set(EX_CANTCREAT_, errno_text("cannot open log " + log_file, errno));
         return false;
     }
-    for (int i = 0; i < 2; ++i) {
-        pid_t pid = fork();
-        if (pid < 0) {
-            err.set(EX_OSERR_, errno_text("fork", errno));
-            return false;
-        }
-        if (pid > 0)
-            _exit(0);
-        if (i == 0)
-            setsid();
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        err.set(EX_OSERR_, errno_text("pipe", errno));
+        return false;
     }
+    pid_t pid = fork();
+    if (pid < 0) {
+        err.set(EX_OSERR_, errno_text("fork", errno));
+        return false;
+    }
+    if (pid > 0) {
+        ::close(p[1]);
+        char c = 0;
+        ssize_t n;
+        while ((n = ::read(p[0], &c, 1)) < 0 && errno == EINTR) {
+        }
+        // The daemon printed its reason to the log if it did not get ready.
+        _exit(n == 1 ? 0 : EX_OSERR_);
+    }
+    ::close(p[0]);
+    setsid();
+    pid = fork();
+    if (pid < 0)
+        _exit(EX_OSERR_);
+    if (pid > 0)
+        _exit(0);
     int nul = ::open("/dev/null", O_RDONLY);
     dup2(nul, 0);
     dup2(logfd, 1);
     dup2(logfd, 2);
     ::close(nul);
     ::close(logfd);
-    return chdir("/") == 0 || true;
+    ready_fd = p[1];
+    return chdir("/") == 0;
 }
 
 } // namespace
@@ -455,11 +599,34 @@ int run_daemon(const DaemonOptions& opts) {
         setrlimit(RLIMIT_NOFILE, &rl);
     }
 
-    // Lock before bind: of two daemons started together exactly one wins.
+    // Lock before bind: of two daemons started together exactly one wins,
+    // and only one daemon ever writes a state file.
     platform::Pidfile pidfile;
     pid_t other = 0;
     if (!pidfile.open(opts.pidfile, err, &other))
         return fail(err);
+    StateFile state(opts.state_file);
+    if (!state.make_dir(err))
+        return fail(err);
+    platform::Pidfile state_lock;
+    if (!state_lock.open(opts.state_file + ".lock", err, &other)) {
+        if (err.code == EX_UNAVAILABLE_)
+            err.what = "state file " + opts.state_file + " is in use by another jaildaemon" +
+                       (other > 0 ? " (pid " + std::to_string(other) + ")" : "") +
+                       "; give each daemon its own --state";
+        return fail(err);
+    }
+    SavedState saved;
+    std::string corrupt, moved;
+    if (!state.load(saved, err, &corrupt, &moved))
+        return fail(err);
+    std::string corrupt_line;
+    if (!moved.empty()) {
+        corrupt_line = "STATE FILE " + opts.state_file + " IS CORRUPT (" + corrupt +
+                       "): moved aside to " + moved + "; starting with no probes";
+        if (!opts.foreground)
+            std::fprintf(stderr, "jaildaemon: %s\n", corrupt_line.c_str());
+    }
     if (!claim_socket_path(opts.socket, err))
         return fail(err);
     ProbeImage image;
@@ -474,21 +641,33 @@ int run_daemon(const DaemonOptions& opts) {
     if (listener < 0)
         return fail(err);
     // Build the io_context only in the final process.
-    if (!opts.foreground && !detach(opts.log_file, err))
+    int ready_fd = -1;
+    if (!opts.foreground && !detach(opts.log_file, ready_fd, err))
         return fail(err);
 
     asio::io_context io;
     local::acceptor acceptor(io);
     acceptor.assign(local(), listener);
-    if (!pidfile.write(err))
+    if (!pidfile.write(err) || !state_lock.write(err))
         return fail(err);
     platform::set_daemon_title("jaildaemon");
     // Writes to a client that went away must not kill us.
     signal(SIGPIPE, SIG_IGN);
 
-    Daemon d(io, opts, std::move(acceptor), image, devnull);
+    if (!corrupt_line.empty())
+        log_err(corrupt_line);
+    Daemon d(io, opts, std::move(acceptor), image, devnull, state);
+    // Probes are children of this, the final process: they die with it.
+    d.restore(saved);
     d.start();
+    if (ready_fd >= 0) {
+        // Listening, pidfile written, probes restored: -D may return now.
+        ssize_t n = ::write(ready_fd, "r", 1);
+        (void)n;
+        ::close(ready_fd);
+    }
     io.run();
+    state_lock.remove();
     pidfile.remove();
     log_info("stopped");
     return 0;

@@ -27,6 +27,12 @@ class Jail {
     virtual long id() const = 0;
     // Whether the pinned jail still exists and is still the same jail.
     virtual bool alive() const = 0;
+    // What the state file records to recognise this very jail after a
+    // daemon restart: a freshly opened jail is "the same jail" when its
+    // identity() equals the saved one. The key is enough where it already
+    // tells one jail from a later one (FreeBSD: jid and name); Linux adds the
+    // leader's pid and start time, since a pid namespace inode can be reused.
+    virtual std::string identity() const { return key(); }
 
     // fork(2) a child that is attached to the jail (namespaces entered /
     // jail_attach done, root and cwd inside the jail). Returns the child's pid

@@ -29,6 +29,16 @@ Probe& Registry::add(ProbeSpec spec, std::shared_ptr<Jail> jail) {
     return p;
 }
 
+Probe& Registry::restore(std::uint64_t id, ProbeSpec spec, std::shared_ptr<Jail> jail) {
+    Probe& p = probes_[id];
+    p.id = id;
+    p.spec = std::move(spec);
+    p.jail = std::move(jail);
+    by_title_[title_key(p.jail->key(), p.spec.title)] = id;
+    set_next_id(id + 1);
+    return p;
+}
+
 Probe* Registry::find(std::uint64_t id) {
     auto it = probes_.find(id);
     return it == probes_.end() ? nullptr : &it->second;

@@ -14,9 +14,9 @@
 namespace jd {
 
 enum class ProbeState {
-    waiting,   // probe process alive in the jail, waiting for SIGHUP
-    running,   // triggered; command running, respawn after it (-r)
-    spawning,  // about to (re)spawn
+    waiting,  // probe process alive in the jail, waiting for SIGHUP
+    running,  // triggered; command running, respawn after it (-r)
+    spawning, // about to (re)spawn
 };
 const char* state_name(ProbeState s);
 
@@ -27,12 +27,21 @@ struct Probe {
     ProbeState state = ProbeState::spawning;
     pid_t pid = 0; // host pid of the probe process, 0 when none
     std::uint64_t triggers = 0;
+    std::int64_t last_run_ms = 0; // wall clock of the last command run, 0: never
 };
 
 class Registry {
   public:
     // Insert a new probe and give it the next id.
     Probe& add(ProbeSpec spec, std::shared_ptr<Jail> jail);
+    // Insert a probe under the id it had before a restart; later ids start
+    // above it. The caller makes sure id is free.
+    Probe& restore(std::uint64_t id, ProbeSpec spec, std::shared_ptr<Jail> jail);
+    std::uint64_t next_id() const { return next_id_; }
+    void set_next_id(std::uint64_t id) {
+        if (id > next_id_)
+            next_id_ = id;
+    }
     Probe* find(std::uint64_t id);
     Probe* find(const std::string& jail_key, const std::string& title);
     Probe* find_pid(pid_t pid);
@@ -52,7 +61,6 @@ class Registry {
     std::map<std::uint64_t, Probe> probes_;
     std::unordered_map<pid_t, std::uint64_t> by_pid_;
     std::unordered_map<std::string, std::uint64_t> by_title_; // key \n title
-
 };
 
 } // namespace jd

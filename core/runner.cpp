@@ -1,11 +1,15 @@
 #include "runner.hpp"
 
+#include "log.hpp"
+
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/process/v2/environment.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
 
+#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -63,13 +67,44 @@ bool Runner::start(const CommandJob& job, std::function<void(const CommandResult
         return false;
     }
     ++running_;
-    proc->async_wait([this, proc, t0, done = std::move(done)](bp::error_code, int) {
-        --running_;
-        CommandResult r;
-        r.status = proc->native_exit_code();
-        r.took = std::chrono::steady_clock::now() - t0;
-        done(r);
-    });
+    // The command leads its own process group (own_process_group): its pid
+    // is the group id, valid until we reap it below.
+    pid_t pgid = proc->id();
+    auto timed_out = std::make_shared<bool>(false);
+    std::shared_ptr<boost::asio::steady_timer> timer;
+    if (job.timeout.count() > 0) {
+        timer = std::make_shared<boost::asio::steady_timer>(io_, job.timeout);
+        std::string what = "command of probe " + quoted(job.title) + " in jail " + job.jail;
+        auto secs = job.timeout.count();
+        timer->async_wait([timer, pgid, timed_out, what, secs](const bp::error_code& ec) {
+            if (ec)
+                return;
+            *timed_out = true;
+            log_warn(what + " outlived its timeout of " + std::to_string(secs) +
+                     " s: killing process group " + std::to_string(pgid) + " (SIGTERM, SIGKILL " +
+                     "after 3 s)");
+            ::killpg(pgid, SIGTERM);
+            timer->expires_after(std::chrono::seconds(3));
+            timer->async_wait([pgid](const bp::error_code& ec2) {
+                if (!ec2)
+                    ::killpg(pgid, SIGKILL);
+            });
+        });
+    }
+    proc->async_wait(
+        [this, proc, t0, pgid, timer, timed_out, done = std::move(done)](bp::error_code, int) {
+            --running_;
+            if (timer)
+                timer->cancel();
+            // What the command left behind in its group after a timeout goes too.
+            if (*timed_out)
+                ::killpg(pgid, SIGKILL);
+            CommandResult r;
+            r.status = proc->native_exit_code();
+            r.took = std::chrono::steady_clock::now() - t0;
+            r.timed_out = *timed_out;
+            done(r);
+        });
     return true;
 }
 

@@ -22,11 +22,15 @@ struct CommandJob {
     std::string jail; // JAILDAEMON_JAIL
     long jid = 0;     // JAILDAEMON_JID
     std::string title;
+    // Past this the command and its whole process group are killed
+    // (SIGTERM, SIGKILL 3 s later). 0: no limit.
+    std::chrono::seconds timeout{0};
 };
 
 struct CommandResult {
     int status = 0; // wait(2) status
     std::chrono::steady_clock::duration took{};
+    bool timed_out = false; // killed for outliving CommandJob::timeout
 };
 
 // "exit 0", "exit 3", "signal 9"

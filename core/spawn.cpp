@@ -1,5 +1,6 @@
 #include "spawn.hpp"
 
+#include "jail_users.hpp"
 #include "platform.hpp"
 
 #include <cerrno>
@@ -80,9 +81,14 @@ struct ChildFailure {
         if (dup2(devnull, fd) < 0)
             child_fail(pipefd, "dup2 /dev/null", errno);
 
-    // Privileges: groups first, then gid, then uid; verify it sticks.
+    // Privileges: groups first, then gid, then uid; verify it sticks. Only
+    // ids that exist in the jail: its /etc/passwd and /etc/group, read now
+    // that we are inside.
     if (spec.uid || spec.gid) {
-        gid_t gid = spec.gid ? gid_t(*spec.gid) : gid_t(*spec.uid);
+        IdCheck ids = check_jail_ids(spec.uid, spec.gid);
+        if (!ids.ok)
+            child_fail(pipefd, ids.why, ENOENT);
+        gid_t gid = gid_t(ids.gid);
         if (setgroups(1, &gid) != 0)
             child_fail(pipefd, "setgroups", errno);
         if (setgid(gid) != 0)
@@ -180,8 +186,11 @@ pid_t spawn_probe(Jail& jail, const ProbeImage& image, int devnull, const ProbeS
         int code = f.err == ESRCH ? EX_NOHOST_ : EX_OSERR_;
         if (std::strcmp(f.stage, "setuid") == 0 || std::strcmp(f.stage, "setgid") == 0)
             code = EX_NOUSER_;
-        err.set(code,
-                errno_text("cannot start probe in jail " + jail.name() + ": " + f.stage, f.err));
+        if (std::strncmp(f.stage, "uid ", 4) == 0 || std::strncmp(f.stage, "gid ", 4) == 0)
+            err.set(EX_NOUSER_, "cannot start probe in jail " + jail.name() + ": " + f.stage);
+        else
+            err.set(code, errno_text("cannot start probe in jail " + jail.name() + ": " + f.stage,
+                                     f.err));
     } else {
         err.set(EX_OSERR_, "probe for jail " + jail.name() + " failed before exec");
     }

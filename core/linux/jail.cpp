@@ -42,6 +42,27 @@ bool ns_inode(pid_t pid, const char* ns, ino_t& ino) {
     return true;
 }
 
+// Field 22 of /proc/PID/stat: start time in clock ticks after boot. With
+// the pid it names one process for the lifetime of the boot. 0 when unknown.
+unsigned long long start_time(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(in, line))
+        return 0;
+    // comm (field 2) may hold spaces and parentheses: count from the last ')'.
+    auto close = line.rfind(')');
+    if (close == std::string::npos)
+        return 0;
+    std::istringstream rest(line.substr(close + 1));
+    std::string field;
+    for (int i = 3; i <= 22; ++i)
+        if (!(rest >> field))
+            return 0;
+    unsigned long long v = 0;
+    auto [p, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
+    return ec == std::errc() && p == field.data() + field.size() ? v : 0;
+}
+
 // The daemon's own pid namespace, to return to after forking a probe.
 int own_pidns_fd() {
     static int fd = ::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
@@ -93,8 +114,10 @@ void join_cgroups(pid_t pid) {
 
 class LinuxJail : public Jail {
   public:
-    LinuxJail(pid_t pid, int pidfd, std::string label, ino_t pidns, bool own_user)
-        : pid_(pid), pidfd_(pidfd), label_(std::move(label)), pidns_(pidns), own_user_(own_user) {}
+    LinuxJail(pid_t pid, int pidfd, std::string label, ino_t pidns, ino_t mntns,
+              unsigned long long start, bool own_user)
+        : pid_(pid), pidfd_(pidfd), label_(std::move(label)), pidns_(pidns), mntns_(mntns),
+          start_(start), own_user_(own_user) {}
     ~LinuxJail() override { ::close(pidfd_); }
 
     std::string key() const override { return "pidns:" + std::to_string(pidns_); }
@@ -102,6 +125,10 @@ class LinuxJail : public Jail {
         return label_.empty() ? "pid:" + std::to_string(pid_) : label_;
     }
     long id() const override { return pid_; }
+    std::string identity() const override {
+        return key() + " mntns:" + std::to_string(mntns_) + " pid:" + std::to_string(pid_) +
+               " start:" + std::to_string(start_);
+    }
     bool alive() const override {
         ino_t ino;
         return pidfd_alive(pidfd_) == 0 && ns_inode(pid_, "pid", ino) && ino == pidns_;
@@ -179,6 +206,8 @@ class LinuxJail : public Jail {
     int pidfd_;
     std::string label_;
     ino_t pidns_;
+    ino_t mntns_;
+    unsigned long long start_;
     bool own_user_;
 };
 
@@ -261,6 +290,7 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
     bool ok = ns_inode(pid, "pid", pidns) && ns_inode(pid, "mnt", mntns) &&
               ns_inode(pid, "user", user) && ns_inode(0, "pid", own_pidns) &&
               ns_inode(0, "mnt", own_mntns) && ns_inode(0, "user", own_user);
+    unsigned long long start = start_time(pid);
     // Read after the pidfd is open: if the process is still alive now, the
     // namespaces read belong to it and not to a reused pid.
     if (!ok || pidfd_alive(pidfd) != 0) {
@@ -275,7 +305,7 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
                                 "mount namespaces");
         return nullptr;
     }
-    return std::make_unique<LinuxJail>(pid, pidfd, label, pidns, user != own_user);
+    return std::make_unique<LinuxJail>(pid, pidfd, label, pidns, mntns, start, user != own_user);
 }
 
 bool resolve_manager_spec(std::string& spec, Error& err) {

@@ -1,0 +1,110 @@
+#include "jail_users.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <fcntl.h>
+#include <string>
+#include <string_view>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace jd {
+
+namespace {
+
+constexpr std::size_t kMaxFileBytes = 4 * 1024 * 1024;
+
+// The whole file, or false. O_NONBLOCK and the S_ISREG check: a FIFO planted
+// by jail root must not hang the child.
+bool slurp(const char* path, std::string& out) {
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return false;
+    }
+    char buf[8192];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+        if (n > 0)
+            out.append(buf, std::size_t(n));
+        if (out.size() > kMaxFileBytes)
+            break;
+    }
+    ::close(fd);
+    return n == 0;
+}
+
+bool to_u32(std::string_view s, std::uint32_t& v) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+}
+
+// Field idx (0-based, ':'-separated) of line.
+std::string_view field(std::string_view line, int idx) {
+    for (int i = 0; i < idx; ++i) {
+        auto c = line.find(':');
+        if (c == std::string_view::npos)
+            return {};
+        line.remove_prefix(c + 1);
+    }
+    return line.substr(0, line.find(':'));
+}
+
+// Find a line whose field id_field equals id; *other gets field other_field.
+bool find_id(const std::string& text, int id_field, std::uint32_t id, int other_field,
+             std::uint32_t* other) {
+    std::string_view all(text);
+    while (!all.empty()) {
+        auto nl = all.find('\n');
+        std::string_view line = all.substr(0, nl);
+        all.remove_prefix(nl == std::string_view::npos ? all.size() : nl + 1);
+        if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-')
+            continue;
+        std::uint32_t v;
+        if (!to_u32(field(line, id_field), v) || v != id)
+            continue;
+        if (other && !to_u32(field(line, other_field), *other))
+            continue;
+        return true;
+    }
+    return false;
+}
+
+IdCheck refuse(const char* fmt, std::uint32_t id) {
+    IdCheck c;
+    std::snprintf(c.why, sizeof c.why, fmt, unsigned(id));
+    return c;
+}
+
+} // namespace
+
+IdCheck check_jail_ids(std::optional<std::uint32_t> uid, std::optional<std::uint32_t> gid,
+                       const char* passwd, const char* group) {
+    IdCheck c;
+    c.gid = gid ? *gid : 0;
+    if (uid && *uid != 0) {
+        std::string text;
+        if (!slurp(passwd, text))
+            return refuse("uid %u: jail has no readable /etc/passwd", *uid);
+        std::uint32_t primary = 0;
+        if (!find_id(text, 2, *uid, 3, &primary))
+            return refuse("uid %u not in the jail's /etc/passwd", *uid);
+        if (!gid)
+            c.gid = primary;
+    }
+    if (c.gid != 0 && (gid || !uid)) {
+        std::string text;
+        if (!slurp(group, text))
+            return refuse("gid %u: jail has no readable /etc/group", c.gid);
+        if (!find_id(text, 2, c.gid, 0, nullptr))
+            return refuse("gid %u not in the jail's /etc/group", c.gid);
+    }
+    c.ok = true;
+    return c;
+}
+
+} // namespace jd
