@@ -1,6 +1,7 @@
 #!/bin/bash
 # Every bad input gets one clear line and a sysexits(3) code, and the
 # daemon carries on with its probes.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
 

@@ -2,6 +2,7 @@
 # -D detaches, writes and removes its pidfile, refuses a second daemon,
 # replaces a stale socket; probes die with a killed daemon; a daemon
 # started with SIGHUP ignored and blocked still triggers.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
 fat_jail

@@ -152,5 +152,5 @@ probe_up() { [ "$(probe_pid "$1")" -gt 0 ] 2>/dev/null; }
 lines_are() { [ "$(wc -l <"$2" 2>/dev/null)" = "$1" ]; }
 
 zombies_of() { # zombies among the children of pid
-    ps -o stat= --ppid "$1" | grep -c '^Z' || true
+    ps -o stat= --ppid "$1" | awk '/^Z/ {n++} END {print n + 0}'
 }

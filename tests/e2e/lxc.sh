@@ -1,6 +1,7 @@
 #!/bin/bash
 # A real container manager: an LXC busybox container named lxc:NAME, the
 # probe entered into it, triggered from inside with lxc-attach.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
 for tool in lxc-create lxc-start lxc-attach lxc-info lxc-destroy; do

@@ -2,6 +2,7 @@
 # What a probe is: argv exactly the title, empty environment, only
 # /dev/null on 0-2, its own session, no privileges, no capabilities, not
 # traceable, inside every namespace of the jail.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
 start_daemon
@@ -15,7 +16,7 @@ R=$(probe_pid ROOTPROBE)
 
 check_eq "cmdline is exactly the title (one argument)" "route config update|" "$(tr '\0' '|' <"/proc/$P/cmdline")"
 check_eq "environment is empty" 0 "$(wc -c <"/proc/$P/environ")"
-check_eq "only fds 0-2" "0 1 2" "$(ls "/proc/$P/fd" | sort -n | xargs)"
+check_eq "only fds 0-2" "0 1 2" "$(find "/proc/$P/fd" -mindepth 1 -printf '%f\n' | sort -n | xargs)"
 for fd in 0 1 2; do
     check_eq "fd $fd is /dev/null" /dev/null "$(readlink "/proc/$P/fd/$fd")"
 done

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Registering jail+title again replaces the probe; -x removes by id or by
 # jail and title; -l filters by jail.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
 start_daemon

@@ -1,6 +1,7 @@
 #!/bin/bash
 # -r respawns after the command completes, -R at once; each trigger runs
 # the command exactly once.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
 start_daemon

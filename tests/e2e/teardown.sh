@@ -1,6 +1,7 @@
 #!/bin/bash
 # A jail that goes away takes its probes with it: no command runs, the
 # daemon forgets them, no zombie is left; respawn into a dead jail stops.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
 start_daemon

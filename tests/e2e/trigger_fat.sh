@@ -1,6 +1,7 @@
 #!/bin/bash
 # A probe in a "fat" namespace jail, triggered with the real pkill -HUP -f
 # from inside; the host command writes where the jail cannot see.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
 start_daemon

@@ -1,6 +1,7 @@
 #!/bin/bash
 # A probe in a "thin" jail: a busybox-static chroot, so no host library
 # exists inside and there is no pkill: trigger with kill -HUP $(pidof ...).
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
 start_daemon

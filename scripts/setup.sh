@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install what building, the demo and the tests need on Debian 12.
+# Run as root. Idempotent.
+set -eu
+if [ "$(id -u)" != 0 ]; then
+    echo "setup.sh: run as root (apt-get)" >&2
+    exit 77
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+    g++ pkg-config cmake meson ninja-build \
+    libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev \
+    libboost-filesystem1.81-dev doctest-dev \
+    util-linux procps psmisc busybox-static python3 lxc \
+    shellcheck mandoc clang-format clang libclang-rt-14-dev \
+    >/dev/null
+echo "setup.sh: packages installed"
