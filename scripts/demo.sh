@@ -27,7 +27,8 @@ trap cleanup EXIT INT TERM
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "1. start the daemon (foreground, private socket)"
-"$jd" -D -F -p "$t/pid" -f "$t/sock" --probe "$probe" 2>"$t/daemon.log" &
+"$jd" -D -F -p "$t/pid" -f "$t/sock" --probe "$probe" --state "$t/state.json" \
+    2>"$t/daemon.log" &
 daemon_pid=$!
 while [ ! -S "$t/sock" ]; do sleep 0.1; done
 echo "jaildaemon pid $daemon_pid listening on $t/sock"

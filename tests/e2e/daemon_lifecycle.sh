@@ -7,17 +7,17 @@
 need_root
 fat_jail
 
-"$JD" -D -p "$PIDFILE" -f "$SOCK" --probe "$PROBE" --log "$LOG"
+"$JD" -D -p "$PIDFILE" -f "$SOCK" --probe "$PROBE" --log "$LOG" --state "$T/state.json"
 check_eq "-D returns 0 after detaching" 0 $?
 D=$(cat "$PIDFILE" 2>/dev/null)
 check "pidfile holds the live daemon's pid" kill -0 "${D:-0}"
 check_eq "the daemon is named jaildaemon" jaildaemon "$(cat "/proc/$D/comm")"
 check "the client connects at once" jd -l
 
-out=$("$JD" -D -p "$PIDFILE" -f "$SOCK" --probe "$PROBE" --log "$LOG" 2>&1)
+out=$("$JD" -D -p "$PIDFILE" -f "$SOCK" --probe "$PROBE" --log "$LOG" --state "$T/state.json" 2>&1)
 check_eq "a second -D is refused with EX_UNAVAILABLE" 69 $?
 check "and says why" grep -q "another jaildaemon (pid $D)" <<<"$out"
-out=$("$JD" -D -p "$T/other.pid" -f "$SOCK" --probe "$PROBE" --log "$LOG" 2>&1)
+out=$("$JD" -D -p "$T/other.pid" -f "$SOCK" --probe "$PROBE" --log "$LOG" --state "$T/other.json" 2>&1)
 check_eq "a second -D on the same socket is refused" 69 $?
 check "and says why" grep -q "already answers on $SOCK" <<<"$out"
 
@@ -28,10 +28,10 @@ check "kill -9 of the daemon: its probe dies with it" wait_for 5 sh -c "! kill -
 check "no command ran" test ! -e "$T/never"
 check "the stale socket is left behind" test -S "$SOCK"
 
-"$JD" -D -p "$PIDFILE" -f "$SOCK" --probe "$PROBE" --log "$LOG"
+out=$("$JD" -D -p "$PIDFILE" -f "$SOCK" --probe "$PROBE" --log "$LOG" --state "$T/state.json" 2>&1)
 check_eq "a new daemon replaces the stale socket" 0 $?
 D=$(cat "$PIDFILE")
-check "stale socket was logged" grep -q "removing stale socket" "$LOG"
+check "and says so" grep -q "removing stale socket $SOCK" <<<"$out"
 jd -c "true" -j "$LEADER" -t TERM
 P=$(probe_pid TERM)
 kill -TERM "$D"
@@ -47,7 +47,8 @@ import os, signal, sys
 jd, pidfile, sock, probe, log = sys.argv[1:]
 signal.signal(signal.SIGHUP, signal.SIG_IGN)
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
-os.execv(jd, [jd, "-D", "-p", pidfile, "-f", sock, "--probe", probe, "--log", log])
+os.execv(jd, [jd, "-D", "-p", pidfile, "-f", sock, "--probe", probe, "--log", log,
+              "--state", os.path.dirname(pidfile) + "/state.json"])
 PY
 D=$(cat "$PIDFILE")
 check "daemon runs with SIGHUP ignored" grep -q '^SigIgn:.*' "/proc/$D/status"

@@ -84,7 +84,10 @@ wait_for() {
 }
 
 start_daemon() { # extra daemon options
-    "$JD" -D -F -p "$PIDFILE" -f "$SOCK" --probe "$PROBE" "$@" >>"$LOG" 2>&1 &
+    # A private state file; no cooldown, so tests may trigger in quick
+    # succession (tests/reliability checks the cooldown).
+    "$JD" -D -F -p "$PIDFILE" -f "$SOCK" --probe "$PROBE" --state "$T/state.json" \
+        --cooldown 0 "$@" >>"$LOG" 2>&1 &
     DAEMON_PID=$!
     if ! wait_for 5 test -S "$SOCK"; then
         not_ok "daemon did not come up"

@@ -8,11 +8,15 @@ need_root
 start_daemon
 fat_jail
 
-jd -c true -j "$LEADER" -t 'route config update' -u 65534 -g 65533
+jd -c true -j "$LEADER" -t 'route config update' -u 65534 -g 100
 check_eq "register with -u/-g" 0 $?
 jd -c true -j "$LEADER" -t ROOTPROBE
 P=$(probe_pid 'route config update')
 R=$(probe_pid ROOTPROBE)
+if ! [ "${P:-0}" -gt 0 ] || ! [ "${R:-0}" -gt 0 ]; then
+    not_ok "probes not running"
+    finish
+fi
 
 check_eq "cmdline is exactly the title (one argument)" "route config update|" "$(tr '\0' '|' <"/proc/$P/cmdline")"
 check_eq "environment is empty" 0 "$(wc -c <"/proc/$P/environ")"
@@ -21,8 +25,8 @@ for fd in 0 1 2; do
     check_eq "fd $fd is /dev/null" /dev/null "$(readlink "/proc/$P/fd/$fd")"
 done
 check_eq "uid dropped" "65534 65534 65534 65534" "$(awk '/^Uid/ {print $2,$3,$4,$5}' "/proc/$P/status")"
-check_eq "gid dropped" "65533 65533 65533 65533" "$(awk '/^Gid/ {print $2,$3,$4,$5}' "/proc/$P/status")"
-check_eq "supplementary groups dropped" "65533" "$(awk '/^Groups/ {print $2}' "/proc/$P/status")"
+check_eq "gid dropped" "100 100 100 100" "$(awk '/^Gid/ {print $2,$3,$4,$5}' "/proc/$P/status")"
+check_eq "supplementary groups dropped" "100" "$(awk '/^Groups/ {print $2}' "/proc/$P/status")"
 check_eq "no new privileges" 1 "$(awk '/^NoNewPrivs/ {print $2}' "/proc/$P/status")"
 check_eq "root probe: no effective capabilities" 0000000000000000 "$(awk '/^CapEff/ {print $2}' "/proc/$R/status")"
 check_eq "root probe: empty bounding set" 0000000000000000 "$(awk '/^CapBnd/ {print $2}' "/proc/$R/status")"
