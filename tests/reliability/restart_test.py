@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""kill -9 of the daemon with 100 probes in 4 namespace jails: the probes
+die with it, the restarted daemon brings all 100 back (same ids, fresh
+probes) and a trigger works. Then: SIGTERM restart, a jail that went away
+while the daemon was down, and a saved identity that no longer matches."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import jdtest
+
+env = jdtest.Env("restart")
+c = env.checks
+out = os.path.join(env.tmp, "out")
+jails = [env.jail() for _ in range(4)]
+d = env.daemon(["--cooldown", "0"]).start()
+
+ids = {}
+for n in range(100):
+    j = jails[n % 4]
+    title = "RST%03d" % n
+    r = d.add(j.leader, title, "echo %s >> %s" % (title, out), respawn="after")
+    if not r.get("ok"):
+        c.ok("add %s" % title, False, str(r))
+    ids[title] = r.get("id")
+c.eq("100 probes registered", 100, len(d.probes()))
+old_pids = [p["pid"] for p in d.probes()]
+
+d.kill9()
+gone = jdtest.wait_for(lambda: subprocess.run(["pgrep", "-f", "^RST[0-9]+$"],
+                                             capture_output=True).returncode == 1, 5)
+c.ok("kill -9: no probe outlives the daemon (pgrep -f)", gone)
+
+
+def dead(pid):
+    # Gone, or a zombie left to init (the daemon, its parent, is dead).
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+c.ok("kill -9: every old probe process is dead", all(dead(p) for p in old_pids))
+
+t0 = time.monotonic()
+d.start()
+took = time.monotonic() - t0
+probes = d.probes()
+c.eq("restart: all 100 probes are back", 100, len(probes))
+c.ok("restart: same ids", sorted(ids.values()) == sorted(p["id"] for p in probes))
+c.ok("restart: every probe waits in a fresh process",
+     all(p["state"] == "waiting" and p["pid"] not in old_pids and
+         os.path.exists("/proc/%d" % p["pid"]) for p in probes))
+cnt = subprocess.run(["pgrep", "-c", "-f", "^RST[0-9]+$"], capture_output=True, text=True)
+c.eq("restart: exactly 100 probe processes (none doubled)", "100", cnt.stdout.strip())
+print("# restore of 100 probes took %.2f s" % took)
+
+c.ok("trigger one restored probe from inside its jail", jails[1].trigger("RST041"))
+c.ok("its command ran once", jdtest.wait_for(
+    lambda: os.path.exists(out) and open(out).read() == "RST041\n", 5))
+c.ok("and it was respawned", jdtest.wait_for(
+    lambda: any(p["title"] == "RST041" and p["state"] == "waiting" and p["triggers"] == 1
+                for p in d.probes()), 5))
+cli = d.cli("-l", "--json")
+c.ok("jaildaemon -l --json lists 100", cli.returncode == 0 and len(json.loads(cli.stdout)) == 100)
+
+# A new id after restart is above every restored one.
+r = d.add(jails[0].leader, "RSTNEW", "true")
+c.ok("a new probe gets a new id", r.get("ok") and r["id"] > max(ids.values()), str(r))
+
+# SIGTERM keeps the state too; a jail stopped meanwhile is dropped, loudly.
+d.stop()
+jails[3].stop()
+d.start()
+probes = d.probes()
+c.eq("after SIGTERM and a jail gone: 76 probes back", 76, len(probes))
+c.ok("the gone jail's drop is logged",
+     "dropped: the jail is gone" in d.log_text())
+
+# A saved identity that no longer matches (say, pid reused) is dropped.
+d.stop()
+with open(d.state) as f:
+    st = json.load(f)
+victim = [p for p in st["probes"] if p["jail"] == str(jails[2].leader)]
+for p in victim:
+    p["identity"] = p["identity"].replace("start:", "start:9")
+with open(d.state, "w") as f:
+    json.dump(st, f)
+d.start()
+c.eq("probes of a jail whose identity changed are dropped", 76 - len(victim), len(d.probes()))
+c.ok("with a log line saying so", "not the same jail any more" in d.log_text())
+c.eq("no zombie children of the daemon", [],
+     [z for z in jdtest.zombies() if z[1] == d.pid])
+env.finish()
