@@ -1,0 +1,43 @@
+#!/bin/sh
+# Lint of what this suite ships: every shell script with shellcheck as POSIX
+# sh (FreeBSD's /bin/sh), and every man page with mandoc -Tlint.
+# usage: lint.sh shell|man
+# shellcheck source=tests/integration/lib.sh
+. "$JD_SRC/tests/integration/lib.sh"
+
+case ${1:-} in
+shell)
+    need_tool shellcheck
+    for f in \
+        "$JD_GLUE_DIR/jaildaemon-ezjail" \
+        "$JD_GLUE_DIR/jaildaemon-ezjail-poststart" \
+        "$JD_GLUE_DIR/jaildaemon-bastille" \
+        "$JD_RCD_DIR/jaildaemon" \
+        "$JD_SRC/bastille-template/jaildaemon/probes/usr/local/sbin/jail-reboot" \
+        "$JD_SRC/bastille-template/jaildaemon/probes/usr/local/sbin/jail-snapshot" \
+        "$JD_SRC"/tests/integration/*.sh; do
+        # -x follows the sourced lib.sh; paths relative to the source tree.
+        check "shellcheck ${f#"$JD_SRC"/}" sh -c 'cd "$1" && shellcheck -s sh -x "$2"' - "$JD_SRC" "$f"
+    done
+    # Bashisms are reported by "shellcheck -s sh" (SC3xxx); dash, the strictest
+    # common POSIX shell, must parse them too.
+    if command -v dash >/dev/null 2>&1; then
+        for f in "$JD_GLUE_DIR/jaildaemon-ezjail" "$JD_GLUE_DIR/jaildaemon-ezjail-poststart" \
+            "$JD_GLUE_DIR/jaildaemon-bastille" "$JD_RCD_DIR/jaildaemon"; do
+            check "dash -n ${f##*/}" dash -n "$f"
+        done
+    fi
+    ;;
+man)
+    need_tool mandoc
+    for f in "$JD_SRC"/man/*.8; do
+        out=$(mandoc -Tlint -Wall "$f" 2>&1)
+        check_eq "mandoc -Tlint ${f#"$JD_SRC"/}" "" "$out"
+    done
+    ;;
+*)
+    echo "usage: lint.sh shell|man" >&2
+    exit 2
+    ;;
+esac
+finish
