@@ -73,9 +73,14 @@ struct ChildFailure {
         if (sig != SIGKILL && sig != SIGSTOP)
             signal(sig, SIG_DFL);
     }
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
+    // SIGHUP itself stays blocked across exec: the probe takes it with
+    // sigwait(), and a SIGHUP sent before the probe's main() runs (a jail
+    // that triggers the moment the probe is back) stays pending instead of
+    // killing it.
+    sigset_t only_hup;
+    sigemptyset(&only_hup);
+    sigaddset(&only_hup, SIGHUP);
+    sigprocmask(SIG_SETMASK, &only_hup, nullptr);
 
     for (int fd = 0; fd <= 2; ++fd)
         if (dup2(devnull, fd) < 0)

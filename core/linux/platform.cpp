@@ -46,8 +46,9 @@ int harden_child(pid_t, const char** stage) {
         for (int cap = 0; cap <= 63; ++cap)
             if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
                 return errno;
-        if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-                                         SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED,
+        if (prctl(PR_SET_SECUREBITS,
+                  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+                      SECBIT_NO_SETUID_FIXUP_LOCKED,
                   0, 0, 0) != 0)
             return errno;
         (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
@@ -76,6 +77,33 @@ void poll_child(std::shared_ptr<boost::asio::steady_timer> t, pid_t pid,
     });
 }
 
+// Wait for the pidfd to turn readable, then reap without blocking. A
+// wake-up while the child still runs (seen in a soak under Asio: a readiness
+// event can land on a reused descriptor state) just waits again: a blocking
+// waitpid() there would hang the whole daemon.
+void arm_pidfd(std::shared_ptr<boost::asio::posix::stream_descriptor> sd, pid_t pid,
+               std::function<void(int)> done) {
+    sd->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                   [sd, pid, done = std::move(done)](const boost::system::error_code& ec) mutable {
+                       if (ec == boost::asio::error::operation_aborted)
+                           return;
+                       if (ec) {
+                           // The descriptor is unusable: poll this child instead.
+                           auto t = std::make_shared<boost::asio::steady_timer>(sd->get_executor());
+                           sd->close();
+                           return poll_child(t, pid, std::move(done));
+                       }
+                       int st = 0;
+                       pid_t r;
+                       while ((r = waitpid(pid, &st, WNOHANG)) < 0 && errno == EINTR) {
+                       }
+                       if (r == 0)
+                           return arm_pidfd(sd, pid, std::move(done));
+                       sd->close();
+                       done(r == pid ? st : -1);
+                   });
+}
+
 } // namespace
 
 void watch_child(boost::asio::io_context& io, pid_t pid, std::function<void(int status)> done) {
@@ -86,18 +114,13 @@ void watch_child(boost::asio::io_context& io, pid_t pid, std::function<void(int 
         return;
     }
     fcntl(fd, F_SETFD, FD_CLOEXEC);
-    auto sd = std::make_shared<boost::asio::posix::stream_descriptor>(io, fd);
-    sd->async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                   [sd, pid, done = std::move(done)](const boost::system::error_code&) {
-                       int st = 0;
-                       while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-                       }
-                       sd->close();
-                       done(st);
-                   });
+    arm_pidfd(std::make_shared<boost::asio::posix::stream_descriptor>(io, fd), pid,
+              std::move(done));
 }
 
-void set_daemon_title(const char* title) { prctl(PR_SET_NAME, title, 0, 0, 0); }
+void set_daemon_title(const char* title) {
+    prctl(PR_SET_NAME, title, 0, 0, 0);
+}
 
 Pidfile::~Pidfile() {
     if (fd_ >= 0)
@@ -119,8 +142,8 @@ bool Pidfile::open(const std::string& path, Error& err, pid_t* other) {
         if (other)
             *other = pid_t(pid);
         if (e == EWOULDBLOCK)
-            err.set(EX_UNAVAILABLE_, "another jaildaemon (pid " + std::to_string(pid) +
-                                         ") holds " + path);
+            err.set(EX_UNAVAILABLE_,
+                    "another jaildaemon (pid " + std::to_string(pid) + ") holds " + path);
         else
             err.set(EX_CANTCREAT_, errno_text("cannot lock pidfile " + path, e));
         return false;
