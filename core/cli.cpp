@@ -79,7 +79,12 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
     po::variables_map vm;
     try {
         auto style = po::command_line_style::unix_style ^ po::command_line_style::allow_guessing;
-        po::store(po::command_line_parser(args).options(describe()).style(style).run(), vm);
+        // No positional arguments: a stray word (an unquoted command) is an
+        // error, not silently dropped.
+        po::positional_options_description none;
+        po::store(
+            po::command_line_parser(args).options(describe()).positional(none).style(style).run(),
+            vm);
     } catch (const po::error& e) {
         err.set(EX_USAGE_, e.what());
         return false;

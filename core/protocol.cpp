@@ -1,6 +1,10 @@
 #include "protocol.hpp"
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
+
+#include <set>
+#include <stdexcept>
 
 namespace json = boost::json;
 
@@ -128,6 +132,57 @@ class Fields {
     std::vector<const char*> used_;
 };
 
+// Boost.JSON keeps the last of duplicate keys; a strict protocol refuses
+// them ({"op":"ping","op":"add"} must not be an add). This handler only
+// records the keys of each open object.
+struct DuplicateKeys {
+    static constexpr std::size_t max_array_size = std::size_t(-1);
+    static constexpr std::size_t max_object_size = std::size_t(-1);
+    static constexpr std::size_t max_string_size = std::size_t(-1);
+    static constexpr std::size_t max_key_size = std::size_t(-1);
+
+    std::vector<std::set<std::string>> open;
+    std::string key;
+    std::string duplicate;
+
+    bool on_document_begin(json::error_code&) { return true; }
+    bool on_document_end(json::error_code&) { return true; }
+    bool on_array_begin(json::error_code&) { return true; }
+    bool on_array_end(std::size_t, json::error_code&) { return true; }
+    bool on_object_begin(json::error_code&) {
+        open.emplace_back();
+        return true;
+    }
+    bool on_object_end(std::size_t, json::error_code&) {
+        open.pop_back();
+        return true;
+    }
+    bool on_string_part(json::string_view, std::size_t, json::error_code&) { return true; }
+    bool on_string(json::string_view, std::size_t, json::error_code&) { return true; }
+    bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+        key.append(s.data(), s.size());
+        return true;
+    }
+    bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
+        key.append(s.data(), s.size());
+        if (!open.back().insert(key).second) {
+            duplicate = key;
+            ec = json::error::syntax;
+            return false;
+        }
+        key.clear();
+        return true;
+    }
+    bool on_number_part(json::string_view, json::error_code&) { return true; }
+    bool on_int64(std::int64_t, json::string_view, json::error_code&) { return true; }
+    bool on_uint64(std::uint64_t, json::string_view, json::error_code&) { return true; }
+    bool on_double(double, json::string_view, json::error_code&) { return true; }
+    bool on_bool(bool, json::error_code&) { return true; }
+    bool on_null(json::error_code&) { return true; }
+    bool on_comment_part(json::string_view, json::error_code&) { return true; }
+    bool on_comment(json::string_view, json::error_code&) { return true; }
+};
+
 bool parse_object(std::string_view text, json::value& v, Error& err) {
     if (text.size() > kMaxRequestBytes) {
         err.set(EX_DATAERR_, "message longer than " + std::to_string(kMaxRequestBytes) + " bytes");
@@ -143,6 +198,12 @@ bool parse_object(std::string_view text, json::value& v, Error& err) {
     }
     if (!v.is_object()) {
         err.set(EX_DATAERR_, "message must be a JSON object");
+        return false;
+    }
+    json::basic_parser<DuplicateKeys> dup(po);
+    dup.write_some(false, text.data(), text.size(), ec);
+    if (!dup.handler().duplicate.empty()) {
+        err.set(EX_DATAERR_, "duplicate key \"" + dup.handler().duplicate + "\"");
         return false;
     }
     return true;
@@ -300,6 +361,8 @@ bool decode(std::string_view text, Request& r, Error& err) {
             return false;
         if (!r.title.empty() && !valid_title(r.title, err))
             return false;
+        if (!printable(r.jail, false))
+            return f.fail("\"jail\" must be printable characters without spaces");
         if (r.op == Op::remove) {
             if (r.id && (!r.jail.empty() || !r.title.empty()))
                 return f.fail("remove takes an id, or a jail and an optional title, not both");
@@ -390,7 +453,8 @@ bool decode(std::string_view text, Reply& r, Error& err) {
                 p.jid = long(q.at("jid").to_number<std::int64_t>());
                 p.command = std::string(q.at("command").as_string());
                 p.title = std::string(q.at("title").as_string());
-                respawn_from(std::string(q.at("respawn").as_string()), p.respawn);
+                if (!respawn_from(std::string(q.at("respawn").as_string()), p.respawn))
+                    throw std::invalid_argument("unknown respawn mode");
                 if (auto u = q.find("uid"); u != q.end())
                     p.uid = u->value().to_number<std::uint32_t>();
                 if (auto g = q.find("gid"); g != q.end())

@@ -66,10 +66,25 @@ void Registry::erase(std::uint64_t id) {
     auto it = probes_.find(id);
     if (it == probes_.end())
         return;
-    if (it->second.pid)
-        by_pid_.erase(it->second.pid);
-    by_title_.erase(title_key(it->second.jail->key(), it->second.spec.title));
+    const Probe& gone = it->second;
+    if (auto pit = by_pid_.find(gone.pid); gone.pid && pit != by_pid_.end() && pit->second == id)
+        by_pid_.erase(pit);
+    const std::string title = gone.spec.title;
+    const std::string tk = title_key(gone.jail->key(), title);
+    bool indexed = false;
+    if (auto tit = by_title_.find(tk); tit != by_title_.end() && tit->second == id) {
+        by_title_.erase(tit);
+        indexed = true;
+    }
     probes_.erase(it);
+    // While a probe is being replaced, old and new share jail and title:
+    // whichever stays must remain findable.
+    if (indexed)
+        for (auto& [other_id, q] : probes_)
+            if (q.spec.title == title && title_key(q.jail->key(), q.spec.title) == tk) {
+                by_title_[tk] = other_id;
+                break;
+            }
 }
 
 std::vector<Probe*> Registry::of_jail(const std::string& name) {

@@ -379,7 +379,7 @@ TEST_SUITE("cli") {
     // Without a positional_options_description, Boost.Program_options hands
     // stray words back as nameless options and po::store drops them: the
     // unquoted command below would register a probe running "ezjail-admin".
-    TEST_CASE("error: positional arguments" * doctest::may_fail()) {
+    TEST_CASE("error: positional arguments") {
         refuse({"-D", "extra"}, {"positional"});
         refuse({"-c", "true", "-j", "1", "extra"}, {"positional"});
         // The unquoted command of a careless shell line.

@@ -517,7 +517,7 @@ TEST_SUITE("protocol") {
     // A strict parser does not let a later key silently override an earlier
     // one: the daemon would act on a request that differs from what a reader of
     // the line sees.
-    TEST_CASE("duplicate keys are refused" * doctest::may_fail()) {
+    TEST_CASE("duplicate keys are refused") {
         Request r;
         Error err;
         CHECK_FALSE(jd::decode(
