@@ -20,7 +20,6 @@
 
 #include <boost/program_options.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -167,35 +166,24 @@ int do_stop(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& 
     std::string why;
     if (!m.valid_name(name, why))
         return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
-    // The jail may already be gone; then only its name identifies it.
-    long jid = 0;
-    std::string err;
-    if (jdhook::lookup_jid(cfg.jls, name, jid, err) != jdhook::Lookup::found)
-        jid = 0;
-    std::vector<std::string> titles = {jdhook::probe_title(cfg, m, jdhook::Kind::reboot),
-                                       jdhook::probe_title(cfg, m, jdhook::Kind::snapshot)};
-
-    jd::Request req;
-    req.op = jd::Op::list;
-    jd::Reply reply;
-    jd::Error e;
-    if (!jd::call_daemon(o.socket, req, reply, e))
-        return fail(e.code, "cannot list probes: " + e.what);
-    if (!reply.ok)
-        return fail(reply.code, "daemon refused to list probes: " + reply.error);
+    // start registered the probes with the jail name as label: the daemon
+    // finds them by it even when the jail is already gone.
     std::uint64_t removed = 0;
-    for (const jd::ProbeInfo& p : reply.probes) {
-        bool ours = p.jail == name || (jid > 0 && p.jid == jid);
-        if (!ours || std::find(titles.begin(), titles.end(), p.title) == titles.end())
-            continue;
-        jd::Request rm;
-        rm.op = jd::Op::remove;
-        rm.id = p.id;
-        jd::Reply r;
-        if (!jd::call_daemon(o.socket, rm, r, e))
-            return fail(e.code, "cannot remove probe " + std::to_string(p.id) + ": " + e.what);
-        if (r.ok)
-            removed += r.removed;
+    for (jdhook::Kind k : {jdhook::Kind::reboot, jdhook::Kind::snapshot}) {
+        jd::Request req;
+        req.op = jd::Op::remove;
+        req.jail = name;
+        req.title = jdhook::probe_title(cfg, m, k);
+        jd::Reply reply;
+        jd::Error e;
+        if (!jd::call_daemon(o.socket, req, reply, e))
+            return fail(e.code, "cannot remove " + req.title + " of " + m.name() + " jail " + name +
+                                    ": " + e.what);
+        if (reply.ok)
+            removed += reply.removed;
+        else if (reply.code != jd::EX_DATAERR_) // EX_DATAERR: there was none
+            return fail(reply.code, "daemon refused to remove " + req.title + " of " + m.name() +
+                                        " jail " + name + ": " + reply.error);
     }
     say(m.name() + " jail " + name + ": removed " + std::to_string(removed) + " probe" +
             (removed == 1 ? "" : "s"),
