@@ -1,15 +1,17 @@
 #include "runner.hpp"
 
 #include "log.hpp"
+#include "shell_words.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/process/v2/environment.hpp>
 #include <boost/process/v2/process.hpp>
-#include <boost/process/v2/start_dir.hpp>
-#include <boost/process/v2/stdio.hpp>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -28,16 +30,73 @@ std::string status_text(int st) {
 
 namespace {
 
-// Runs in the forked child before exec: lead a process group of its own,
-// so that a timeout can kill the command and everything it started.
-struct own_process_group {
-    bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
-                                 const char* const*) {
-        if (setpgid(0, 0) != 0)
-            return bp::error_code(errno, bp::system_category());
-        return {};
+constexpr const char* kPath = "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin";
+
+std::vector<char*> c_strings(std::vector<std::string>& v) {
+    std::vector<char*> out;
+    out.reserve(v.size() + 1);
+    for (std::string& s : v)
+        out.push_back(s.data());
+    out.push_back(nullptr);
+    return out;
+}
+
+// Start exe with argv and envp: cwd /, stdin /dev/null, stdout and stderr
+// to our stderr (the log), no other descriptor, default signal dispositions
+// and an empty mask, leading a process group of its own (so that a timeout
+// can kill the command and everything it started). posix_spawn(3): a
+// vfork-like start that does not copy the daemon's memory, and that reports
+// a failed exec as its return value (0 or an errno).
+//
+// Boost.Process's own launchers are not used to start the command: in the
+// child they call io_context::notify_fork(), which re-registers every
+// descriptor of the event loop (one per probe) before exec. The process is
+// still watched and reaped through Boost.Process (see Runner::start).
+int spawn(const std::string& exe, std::vector<std::string> args, std::vector<std::string>& env,
+          pid_t& pid) {
+    std::vector<char*> argv = c_strings(args), envp = c_strings(env);
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    if (int e = posix_spawn_file_actions_init(&fa))
+        return e;
+    if (int e = posix_spawnattr_init(&attr)) {
+        posix_spawn_file_actions_destroy(&fa);
+        return e;
     }
-};
+    // Caught signals are reset by exec; ignored ones would stay ignored.
+    // The daemon ignores SIGPIPE: a command (and a shell, which could not
+    // undo it) must not inherit that.
+    sigset_t none, ignored;
+    sigemptyset(&none);
+    sigemptyset(&ignored);
+    for (int sig = 1; sig < 32; ++sig) {
+        struct sigaction sa;
+        if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, nullptr, &sa) == 0 &&
+            sa.sa_handler == SIG_IGN)
+            sigaddset(&ignored, sig);
+    }
+    int e = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (!e)
+        e = posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
+    if (!e)
+        e = posix_spawn_file_actions_addchdir_np(&fa, "/");
+    if (!e)
+        e = posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+    if (!e)
+        e = posix_spawnattr_setpgroup(&attr, 0);
+    if (!e)
+        e = posix_spawnattr_setsigmask(&attr, &none);
+    if (!e)
+        e = posix_spawnattr_setsigdefault(&attr, &ignored);
+    if (!e)
+        e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                                POSIX_SPAWN_SETSIGDEF);
+    if (!e)
+        e = posix_spawn(&pid, exe.c_str(), &fa, &attr, argv.data(), envp.data());
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&fa);
+    return e;
+}
 
 } // namespace
 
@@ -47,7 +106,7 @@ Runner::~Runner() = default;
 bool Runner::start(const CommandJob& job, std::function<void(const CommandResult&)> done,
                    Error& err) {
     std::vector<std::string> env = {
-        "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin",
+        std::string("PATH=") + kPath,
         "HOME=/",
         "SHELL=/bin/sh",
         "JAILDAEMON_JAIL=" + job.jail,
@@ -55,21 +114,33 @@ bool Runner::start(const CommandJob& job, std::function<void(const CommandResult
         "JAILDAEMON_TITLE=" + job.title,
     };
     auto t0 = std::chrono::steady_clock::now();
-    std::shared_ptr<bp::process> proc;
-    try {
-        // stdout/stderr stay the daemon's: its log.
-        proc = std::make_shared<bp::process>(
-            io_, "/bin/sh", std::vector<std::string>{"-c", job.command},
-            bp::process_stdio{nullptr, STDERR_FILENO, STDERR_FILENO}, bp::process_start_dir("/"),
-            bp::process_environment(env), own_process_group{});
-    } catch (const std::exception& e) {
-        err.set(EX_OSERR_, std::string("cannot start /bin/sh: ") + e.what());
-        return false;
+    pid_t pid = -1;
+    // A plain command (one program, arguments without anything for a shell
+    // to expand) is exec'd directly, as make(1) does: no shell to start.
+    // Anything else, and anything that fails that way (say a script without
+    // #!), goes through /bin/sh -c as it always did, which also reports
+    // errors the usual way.
+    if (auto words = plain_words(job.command)) {
+        std::string exe = find_program(words->front(), kPath);
+        if (!exe.empty()) {
+            env.push_back("PWD=/"); // what sh would have exported
+            if (spawn(exe, std::move(*words), env, pid) != 0)
+                pid = -1;
+            env.pop_back();
+        }
     }
+    if (pid < 0) {
+        if (int e = spawn("/bin/sh", {"/bin/sh", "-c", job.command}, env, pid)) {
+            err.set(EX_OSERR_, std::string("cannot start /bin/sh: ") + std::strerror(e));
+            return false;
+        }
+    }
+    // Watched and reaped through Boost.Process, on the event loop.
+    auto proc = std::make_shared<bp::process>(io_.get_executor(), pid);
     ++running_;
-    // The command leads its own process group (own_process_group): its pid
-    // is the group id, valid until we reap it below.
-    pid_t pgid = proc->id();
+    // The command leads its own process group: its pid is the group id,
+    // valid until we reap it below.
+    pid_t pgid = pid;
     auto timed_out = std::make_shared<bool>(false);
     std::shared_ptr<boost::asio::steady_timer> timer;
     if (job.timeout.count() > 0) {

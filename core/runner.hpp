@@ -1,6 +1,8 @@
 // Running a probe's command on the host: /bin/sh -c COMMAND, cwd /, stdin
 // /dev/null, stdout and stderr to the daemon's log, a clean environment.
-// Asynchronous: the event loop never waits for a command.
+// A command that is one program with plain arguments (shell_words.hpp) is
+// exec'd directly, with what sh would have passed it. Asynchronous: the
+// event loop never waits for a command.
 #pragma once
 
 #include "error.hpp"
