@@ -17,18 +17,17 @@ constexpr std::string_view kShellChars = "|&;<>()$`\\\"'*?[]#~=%{}!^\n";
 // words, and the builtins of dash, FreeBSD sh and bash (some of which also
 // exist as programs, but behave differently there).
 constexpr std::string_view kShellWords[] = {
-    "!",        ".",        ":",       "[",        "[[",      "]]",       "{",
-    "}",        "alias",    "bg",      "bind",     "break",   "builtin",  "caller",
-    "case",     "cd",       "chdir",   "command",  "compgen", "complete", "continue",
-    "declare",  "dirs",     "disown",  "do",       "done",    "echo",     "elif",
-    "else",     "enable",   "esac",    "eval",     "exec",    "exit",     "export",
-    "false",    "fc",       "fg",      "fi",       "for",     "function", "getopts",
-    "hash",     "help",     "history", "if",       "in",      "jobs",     "kill",
-    "let",      "local",    "logout",  "mapfile",  "popd",    "printf",   "pushd",
-    "pwd",      "read",     "readarray", "readonly", "return", "select",  "set",
-    "setvar",   "shift",    "shopt",   "source",   "suspend", "test",     "then",
-    "time",     "times",    "trap",    "true",     "type",    "typeset",  "ulimit",
-    "umask",    "unalias",  "unset",   "until",    "wait",    "while",
+    "!",        ".",       ":",         "[",        "[[",       "]]",      "{",       "}",
+    "alias",    "bg",      "bind",      "break",    "builtin",  "caller",  "case",    "cd",
+    "chdir",    "command", "compgen",   "complete", "continue", "declare", "dirs",    "disown",
+    "do",       "done",    "echo",      "elif",     "else",     "enable",  "esac",    "eval",
+    "exec",     "exit",    "export",    "false",    "fc",       "fg",      "fi",      "for",
+    "function", "getopts", "hash",      "help",     "history",  "if",      "in",      "jobs",
+    "kill",     "let",     "local",     "logout",   "mapfile",  "popd",    "printf",  "pushd",
+    "pwd",      "read",    "readarray", "readonly", "return",   "select",  "set",     "setvar",
+    "shift",    "shopt",   "source",    "suspend",  "test",     "then",    "time",    "times",
+    "trap",     "true",    "type",      "typeset",  "ulimit",   "umask",   "unalias", "unset",
+    "until",    "wait",    "while",
 };
 
 bool is_shell_word(std::string_view w) {

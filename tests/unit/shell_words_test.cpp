@@ -29,7 +29,9 @@ using Words = std::vector<std::string>;
 
 namespace {
 
-std::optional<Words> words(const char* c) { return jd::plain_words(c); }
+std::optional<Words> words(const char* c) {
+    return jd::plain_words(c);
+}
 
 struct TempDir {
     fs::path path;
@@ -90,8 +92,8 @@ int run(const std::string& command) {
     jd::Runner runner(io);
     std::optional<int> status;
     jd::Error err;
-    REQUIRE(runner.start(job(command), [&](const jd::CommandResult& r) { status = r.status; },
-                         err));
+    REQUIRE(runner.start(
+        job(command), [&](const jd::CommandResult& r) { status = r.status; }, err));
     auto end = std::chrono::steady_clock::now() + 20s;
     while (!status && std::chrono::steady_clock::now() < end) {
         io.restart();
@@ -129,7 +131,8 @@ template <class Look> void while_running(const std::string& command, Look look) 
     bool ended = false;
     jd::Error err;
     std::vector<pid_t> before = children();
-    REQUIRE(runner.start(job(command), [&](const jd::CommandResult&) { ended = true; }, err));
+    REQUIRE(runner.start(
+        job(command), [&](const jd::CommandResult&) { ended = true; }, err));
     pid_t pid = 0;
     for (int i = 0; i < 200 && !pid; ++i) {
         for (pid_t c : children())
@@ -221,16 +224,63 @@ TEST_SUITE("shell_words") {
     }
 
     TEST_CASE("reserved words and builtins keep the shell") {
-        for (const char* w : {"cd /tmp", "exit 0", "exec /bin/true", "echo hi", "test -f x",
-                              "[ -f x ]", "true", "false", "kill -HUP 1", "printf x", "pwd",
-                              "export A", "set -e", "unset A", "umask 022", "ulimit -n 10",
-                              ". /etc/profile", ": nothing", "source x", "eval x", "trap x 1",
-                              "wait", "read x", "shift", "times", "type ls", "hash ls",
-                              "command ls", "alias a", "if", "then", "while", "until", "for",
-                              "case", "do", "done", "fi", "esac", "{", "}", "!", "function",
-                              "time ls", "local a", "return", "break", "continue", "getopts",
-                              "jobs", "fg", "bg", "readonly a", "let a", "declare a",
-                              "typeset a", "[[ a ]]"}) {
+        for (const char* w : {"cd /tmp",
+                              "exit 0",
+                              "exec /bin/true",
+                              "echo hi",
+                              "test -f x",
+                              "[ -f x ]",
+                              "true",
+                              "false",
+                              "kill -HUP 1",
+                              "printf x",
+                              "pwd",
+                              "export A",
+                              "set -e",
+                              "unset A",
+                              "umask 022",
+                              "ulimit -n 10",
+                              ". /etc/profile",
+                              ": nothing",
+                              "source x",
+                              "eval x",
+                              "trap x 1",
+                              "wait",
+                              "read x",
+                              "shift",
+                              "times",
+                              "type ls",
+                              "hash ls",
+                              "command ls",
+                              "alias a",
+                              "if",
+                              "then",
+                              "while",
+                              "until",
+                              "for",
+                              "case",
+                              "do",
+                              "done",
+                              "fi",
+                              "esac",
+                              "{",
+                              "}",
+                              "!",
+                              "function",
+                              "time ls",
+                              "local a",
+                              "return",
+                              "break",
+                              "continue",
+                              "getopts",
+                              "jobs",
+                              "fg",
+                              "bg",
+                              "readonly a",
+                              "let a",
+                              "declare a",
+                              "typeset a",
+                              "[[ a ]]"}) {
             INFO("command: ", w);
             CHECK(words(w) == std::nullopt);
         }
@@ -247,7 +297,7 @@ TEST_SUITE("shell_words") {
         TempDir d;
         fs::create_directories(d.path / "a");
         fs::create_directories(d.path / "b");
-        fs::create_directories(d.path / "c" / "tool"); // a directory is not a program
+        fs::create_directories(d.path / "c" / "tool");     // a directory is not a program
         write_file(d.file("a/tool"), "#!/bin/sh\n", 0644); // not executable: skipped
         write_file(d.file("b/tool"), "#!/bin/sh\n", 0755);
         std::string path = d.file("c") + ":" + d.file("a") + ":" + d.file("b");
@@ -269,8 +319,10 @@ TEST_SUITE("shell_words") {
         while_running("sleep 30", [](pid_t pid) {
             CHECK(exe_of(pid) == "sleep");
             std::string cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
-            CHECK(cmdline == std::string("sleep\0" "30\0", 9)); // argv[0] as written
-            CHECK(getpgid(pid) == pid);                          // its own process group
+            CHECK(cmdline == std::string("sleep\0"
+                                         "30\0",
+                                         9)); // argv[0] as written
+            CHECK(getpgid(pid) == pid);       // its own process group
             CHECK(getpgid(pid) != getpgrp());
             // No descriptor of ours but stdio.
             std::vector<std::string> fds;
