@@ -74,15 +74,17 @@ int fail(int code, const std::string& line) {
 
 int do_list() {
     for (const auto& m : jdhook::managers()) {
-        jdhook::Section none;
+        jdhook::Section none, with_dataset;
+        with_dataset.dataset = "{dataset}";
         std::string snap = m->snapshot_template(none);
+        if (snap.empty())
+            snap = m->snapshot_template(with_dataset) + "   (only with \"dataset\" set)";
         std::printf("%-9s %s\n", m->name().c_str(), m->description().c_str());
+        std::printf("%-9s   program:  %s\n", "", m->default_program().c_str());
         std::printf("%-9s   restart:  %s\n", "", m->restart_template().c_str());
-        std::printf("%-9s   snapshot: %s\n", "",
-                    snap.empty() ? "(none unless \"dataset\" is set)" : snap.c_str());
+        std::printf("%-9s   snapshot: %s\n", "", snap.c_str());
     }
-    std::printf("placeholders: {program} = \"program\" of the section or the default above,\n"
-                "  {name} {safename} {jid} {dataset}\n");
+    std::printf("placeholders: {program} {name} {safename} {jid} {dataset}\n");
     return 0;
 }
 

@@ -121,9 +121,22 @@ check_eq "missing arguments, hook mode: exit 0" 0 $?
 check_eq "unknown option: EX_USAGE" 64 $?
 
 "$H" list >"$T/out"
-check "list names ezjail" grep -q "^ezjail " "$T/out"
-check "list names bastille" grep -q "^bastille " "$T/out"
-check "list names jail" grep -q "^jail " "$T/out"
+cat >"$T/want" <<'LIST'
+ezjail    ezjail-admin jails; hook: jail_<safename>_post_start_script
+            program:  ezjail-admin
+            restart:  {program} onerestart {name}
+            snapshot: {program} snapshot {name}
+bastille  Bastille jails; hook: exec.poststart in the jail's jail.conf
+            program:  bastille
+            restart:  {program} restart {name}
+            snapshot: {program} zfs {name} snapshot
+jail      jail.conf jails of rc.d/jail; hook: exec.poststart
+            program:  service
+            restart:  {program} jail restart {name}
+            snapshot: zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)   (only with "dataset" set)
+placeholders: {program} {name} {safename} {jid} {dataset}
+LIST
+check_file "list: the managers and their default commands" "$T/want" "$T/out"
 check_eq "version" "jaildaemon-hook $JD_VERSION" "$("$H" -V)"
 
 finish
