@@ -222,6 +222,8 @@ bool capture(const std::vector<std::string>& args, std::string& out, int& status
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    // The manager's own complaint is replaced by one line of ours.
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     std::vector<char*> argv;
     for (const auto& a : args)
         argv.push_back(const_cast<char*>(a.c_str()));
@@ -293,9 +295,16 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
     unsigned long long start = start_time(pid);
     // Read after the pidfd is open: if the process is still alive now, the
     // namespaces read belong to it and not to a reused pid.
-    if (!ok || pidfd_alive(pidfd) != 0) {
+    int e = errno;
+    if (pidfd_alive(pidfd) != 0) {
         ::close(pidfd);
         err.set(EX_NOHOST_, "no such jail: process " + std::to_string(pid) + " is gone");
+        return nullptr;
+    }
+    if (!ok) {
+        ::close(pidfd);
+        err.set(e == EACCES || e == EPERM ? EX_NOPERM_ : EX_OSERR_,
+                errno_text("cannot read the namespaces of process " + std::to_string(pid), e));
         return nullptr;
     }
     if (pidns == own_pidns && mntns == own_mntns) {
