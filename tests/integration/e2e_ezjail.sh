@@ -9,114 +9,20 @@
 # `ezjail-admin onerestart web.example.com`.
 # shellcheck source=tests/integration/lib.sh
 . "$JD_SRC/tests/integration/lib.sh"
-need_root "namespaces, setns"
-for tool in unshare nsenter pkill pgrep python3; do
-    need_tool "$tool"
-done
+# shellcheck source=tests/integration/e2e_lib.sh
+. "$JD_SRC/tests/integration/e2e_lib.sh"
 
-SOCK=$T/sock
-LOG=$T/daemon.log
 NAME=web.example.com
-DAEMON=
-JAILUP=
-LEADER=
-
-cleanup() {
-    [ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null
-    [ -n "$LEADER" ] && kill -9 "$LEADER" 2>/dev/null
-    [ -n "$JAILUP" ] && kill -9 "$JAILUP" 2>/dev/null
-    wait 2>/dev/null
-    if [ "$FAILS" != 0 ]; then
-        echo "--- daemon log"
-        cat "$LOG" 2>/dev/null
-    fi
-    cleanup_lib
-}
-trap cleanup EXIT
-
-# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
-wait_for() {
-    _n=$(($1 * 20))
-    shift
-    while [ "$_n" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.05
-        _n=$((_n - 1))
-    done
-    return 1
-}
-jd() {
-    "$JAILDAEMON" -f "$SOCK" "$@"
-}
-# "TITLE RESPAWN" of every probe, sorted.
-probes() {
-    jd -l --json | python3 -c '
-import json, sys
-for p in sorted(json.load(sys.stdin), key=lambda p: p["title"]):
-    print(p["title"], p["respawn"], p["command"])'
-}
-probe_count() {
-    jd -l --json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
-}
-# "triggers pid" of the probe with this title.
-probe_state() {
-    jd -l --json | python3 -c '
-import json, sys
-for p in json.load(sys.stdin):
-    if p["title"] == sys.argv[1]:
-        print(p["triggers"], "up" if p["pid"] > 0 else "down")' "$1"
-}
-respawned() {
-    [ "$(probe_state SNAPSHOT)" = "1 up" ]
-}
-count_is() {
-    [ "$(probe_count)" = "$1" ]
-}
-recorded() {
-    grep -qx "$1" "$STANDIN_LOG"
-}
-
-# The daemon, on a socket and state file of this test only.
-"$JAILDAEMON" -D -F -p "$T/pid" -f "$SOCK" --state "$T/state.json" --cooldown 0 \
-    --probe "$JAILDAEMON_PROBE" >"$LOG" 2>&1 &
-DAEMON=$!
-wait_for 5 test -S "$SOCK" || {
-    not_ok "daemon did not come up"
-    finish
-}
-
-# The jail: own pid, mount, uts, ipc and net namespaces and /proc.
-unshare --pid --mount --uts --ipc --net --fork --mount-proc --propagation private \
-    sh -c 'hostname web && exec sleep 600' </dev/null >/dev/null 2>&1 &
-JAILUP=$!
-wait_for 5 eval 'LEADER=$(pgrep -P "$JAILUP" -x sleep)'
-if [ -z "$LEADER" ]; then
-    not_ok "namespace jail did not start"
-    finish
-fi
-echo "$NAME $LEADER" >"$STANDIN_JAILS"
+e2e_start "$NAME"
 
 # The daemon runs commands in a clean environment: the stand-in ezjail-admin
-# is named by its path and told where to record.
-mkdir -p "$T/host"
-cat >"$T/host/ezjail-admin" <<ADMIN
-#!/bin/sh
-STANDIN_LOG=$STANDIN_LOG exec "$BIN/ezjail-admin" "\$@"
-ADMIN
-chmod 755 "$T/host/ezjail-admin"
-ADMIN=$T/host/ezjail-admin
-cat >"$T/hook.conf" <<CONF
-socket = $SOCK
+# is named by its path.
+ADMIN=$(e2e_manager ezjail-admin)
+e2e_hook
+cat >>"$T/hook.conf" <<CONF
 [ezjail]
 program = $ADMIN
 CONF
-# The post-start script as ezjail runs it: jid, name; the helper reads its
-# configuration from the default place, so wrap it with -C.
-cat >"$T/hook" <<HOOK
-#!/bin/sh
-exec "$JD_HOOK" -C "$T/hook.conf" "\$@"
-HOOK
-chmod 755 "$T/hook"
 
 reset_calls
 JAILDAEMON_HOOK=$T/hook sh "$JD_GLUE_DIR/jaildaemon-ezjail-poststart" "$LEADER" "$NAME" >"$T/out" 2>&1
@@ -126,8 +32,8 @@ check_eq "post-start script: one line" \
 check_eq "two probes, REBOOT without respawn, SNAPSHOT with" \
     "REBOOT none $ADMIN onerestart $NAME
 SNAPSHOT after $ADMIN snapshot $NAME" "$(probes)"
-check "REBOOT visible inside the jail" nsenter -t "$LEADER" -a sh -c 'ps -eo args | grep -qx REBOOT'
-check "SNAPSHOT visible inside the jail" nsenter -t "$LEADER" -a sh -c 'ps -eo args | grep -qx SNAPSHOT'
+check "REBOOT visible inside the jail" in_jail sh -c 'ps -eo args | grep -qx REBOOT'
+check "SNAPSHOT visible inside the jail" in_jail sh -c 'ps -eo args | grep -qx SNAPSHOT'
 
 # Running the hook again (a restart without stop) replaces, never doubles.
 "$T/hook" start ezjail "$NAME" >"$T/out" 2>&1
@@ -139,12 +45,9 @@ check_eq "second start: still one probe per title" 2 "$(probe_count)"
 check "second start: jid looked up with jls" recorded "jls \[-j\] \[$NAME\] \[jid\]"
 
 # Trigger SNAPSHOT from inside the jail with the template's command.
-sed -e 's/\${REBOOT_TITLE}/REBOOT/g' -e 's/\${SNAPSHOT_TITLE}/SNAPSHOT/g' \
-    "$JD_SRC/bastille-template/jaildaemon/probes/usr/local/sbin/jail-snapshot" >"$T/jail-snapshot"
-sed -e 's/\${REBOOT_TITLE}/REBOOT/g' -e 's/\${SNAPSHOT_TITLE}/SNAPSHOT/g' \
-    "$JD_SRC/bastille-template/jaildaemon/probes/usr/local/sbin/jail-reboot" >"$T/jail-reboot"
+e2e_jail_commands
 reset_calls
-nsenter -t "$LEADER" -a sh "$T/jail-snapshot" >"$T/out" 2>&1
+in_jail sh "$T/jail-snapshot" >"$T/out" 2>&1
 check_eq "jail-snapshot inside the jail: exit 0" 0 $?
 wait_for 10 recorded "ezjail-admin \[snapshot\] \[$NAME\]"
 check_eq "the host ran ezjail-admin snapshot NAME" "ezjail-admin [snapshot] [$NAME]" "$(calls)"
@@ -154,13 +57,13 @@ check_eq "REBOOT untouched" "0 up" "$(probe_state REBOOT)"
 
 # Trigger REBOOT from inside: the host runs ezjail-admin onerestart NAME.
 reset_calls
-nsenter -t "$LEADER" -a sh "$T/jail-reboot" >"$T/out" 2>&1
+in_jail sh "$T/jail-reboot" >"$T/out" 2>&1
 check_eq "jail-reboot inside the jail: exit 0" 0 $?
 wait_for 10 recorded "ezjail-admin \[onerestart\] \[$NAME\]"
 check_eq "the host ran ezjail-admin onerestart NAME" "ezjail-admin [onerestart] [$NAME]" "$(calls)"
 wait_for 5 count_is 1
 check_eq "REBOOT is gone after its trigger (no respawn)" "SNAPSHOT after $ADMIN snapshot $NAME" "$(probes)"
-nsenter -t "$LEADER" -a sh "$T/jail-reboot" >"$T/out" 2>&1
+in_jail sh "$T/jail-reboot" >"$T/out" 2>&1
 check_eq "jail-reboot without a probe: EX_UNAVAILABLE" 69 $?
 
 # stop removes what start registered.
