@@ -1,5 +1,6 @@
 #include "runner.hpp"
 
+#include "command_spawn.hpp"
 #include "log.hpp"
 #include "shell_words.hpp"
 
@@ -10,8 +11,6 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -41,13 +40,8 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
     return out;
 }
 
-// Start exe with argv and envp: cwd /, stdin /dev/null, stdout and stderr
-// to our stderr (the log), no other descriptor, default signal dispositions
-// and an empty mask, leading a process group of its own (so that a timeout
-// can kill the command and everything it started). posix_spawn(3): a
-// vfork-like start that does not copy the daemon's memory, and that reports
-// a failed exec as its return value (0 or an errno).
-//
+// Start exe (command_spawn.hpp: cwd /, stdin /dev/null, stdout and stderr
+// to the log, nothing else open, default signals, own process group).
 // Boost.Process's own launchers are not used to start the command: in the
 // child they call io_context::notify_fork(), which re-registers every
 // descriptor of the event loop (one per probe) before exec. The process is
@@ -55,47 +49,7 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 int spawn(const std::string& exe, std::vector<std::string> args, std::vector<std::string>& env,
           pid_t& pid) {
     std::vector<char*> argv = c_strings(args), envp = c_strings(env);
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    if (int e = posix_spawn_file_actions_init(&fa))
-        return e;
-    if (int e = posix_spawnattr_init(&attr)) {
-        posix_spawn_file_actions_destroy(&fa);
-        return e;
-    }
-    // Caught signals are reset by exec; ignored ones would stay ignored.
-    // The daemon ignores SIGPIPE: a command (and a shell, which could not
-    // undo it) must not inherit that.
-    sigset_t none, ignored;
-    sigemptyset(&none);
-    sigemptyset(&ignored);
-    for (int sig = 1; sig < 32; ++sig) {
-        struct sigaction sa;
-        if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, nullptr, &sa) == 0 &&
-            sa.sa_handler == SIG_IGN)
-            sigaddset(&ignored, sig);
-    }
-    int e = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    if (!e)
-        e = posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
-    if (!e)
-        e = posix_spawn_file_actions_addchdir_np(&fa, "/");
-    if (!e)
-        e = posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
-    if (!e)
-        e = posix_spawnattr_setpgroup(&attr, 0);
-    if (!e)
-        e = posix_spawnattr_setsigmask(&attr, &none);
-    if (!e)
-        e = posix_spawnattr_setsigdefault(&attr, &ignored);
-    if (!e)
-        e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                                POSIX_SPAWN_SETSIGDEF);
-    if (!e)
-        e = posix_spawn(&pid, exe.c_str(), &fa, &attr, argv.data(), envp.data());
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&fa);
-    return e;
+    return spawn_command(exe.c_str(), argv.data(), envp.data(), pid);
 }
 
 } // namespace

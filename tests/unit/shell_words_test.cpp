@@ -334,6 +334,33 @@ TEST_SUITE("shell_words") {
         while_running("sleep 30; :", [](pid_t pid) { CHECK(exe_of(pid) != "sleep"); });
     }
 
+    TEST_CASE("many descriptors: none reaches the command, all stay ours") {
+        // The daemon holds one pidfd per probe; the command must see none of
+        // them, and starting it must not close any of them.
+        std::vector<int> fds;
+        for (int i = 0; i < 2000; ++i) {
+            int fd = open("/dev/null", O_RDONLY | (i % 2 ? O_CLOEXEC : 0));
+            REQUIRE(fd >= 0);
+            fds.push_back(fd);
+        }
+        for (const char* cmd : {"sleep 30", "sleep 30; :"}) {
+            INFO("command: ", cmd);
+            while_running(cmd, [](pid_t pid) {
+                std::size_t n = 0;
+                for (const auto& e :
+                     fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+                    (void)e;
+                    ++n;
+                }
+                CHECK(n == 3);
+            });
+        }
+        for (int fd : fds) {
+            CHECK(fcntl(fd, F_GETFD) >= 0);
+            close(fd);
+        }
+    }
+
     TEST_CASE("signals: default dispositions, empty mask, also where the daemon ignores") {
         auto old = signal(SIGPIPE, SIG_IGN); // as the daemon does
         while_running("sleep 30", [](pid_t pid) {

@@ -1,0 +1,11 @@
+// FreeBSD: posix_spawn(3) (vfork-like). The daemon does not hold a
+// descriptor per probe here, so there is no table worth avoiding to copy.
+#include "command_spawn.hpp"
+
+namespace jd {
+
+int spawn_command(const char* exe, char* const argv[], char* const envp[], pid_t& pid) {
+    return posix_spawn_command(exe, argv, envp, pid);
+}
+
+} // namespace jd
