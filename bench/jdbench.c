@@ -1,6 +1,6 @@
 /* jdbench: the measuring side of bench/run.sh.
  *
- *   jdbench latency  -o OUT -n ROUNDS [-w WARMUP] [-g GAP_MS] -d FIFODIR
+ *   jdbench latency  -o OUT -n ROUNDS [-w WARMUP] [-g GAP_MS] [-e K] -d FIFODIR
  *                    [-F FLOOR,STAMP] [-J SOCK,JAIL,TITLE[,NAME]]... [-H PORT,PATH]
  *                    [-s "SSH ARGV"] [-m "SSH ARGV"]
  *       Trigger -> command started, every contender once per round, in an
@@ -9,6 +9,7 @@
  *       posix_spawn(3) of the ssh client); t1 is what the command (stamp)
  *       read as the first thing in main(). Writes "NAME<TAB>ROUND<TAB>NS".
  *       Each contender's command writes to FIFODIR/NAME.fifo (ssh-mux: ssh).
+ *       The ssh contenders take part in every K-th round only (-e K).
  *   jdbench register -f SOCK -c COMMAND -o OUT -p PER_JAIL [-r RESPAWN]
  *                    [-t PREFIX] [-x] [-C CLIENT] [-N NAME] LEADER...
  *       Registers PER_JAIL probes in each jail (pid:LEADER), one request at
@@ -420,11 +421,11 @@ static int64_t trial(struct contender *c) {
 
 static int cmd_latency(int argc, char **argv) {
     const char *out = NULL, *dir = NULL;
-    int rounds = 0, warmup = 10, gap = 5;
+    int rounds = 0, warmup = 10, gap = 5, ssh_every = 1;
     struct contender cs[8];
     int nc = 0;
     int o;
-    while ((o = getopt(argc, argv, "o:n:w:g:d:F:J:H:s:m:")) != -1) {
+    while ((o = getopt(argc, argv, "o:n:w:g:d:e:F:J:H:s:m:")) != -1) {
         struct contender *c = &cs[nc];
         memset(c, 0, sizeof *c);
         c->conn = -1;
@@ -434,6 +435,7 @@ static int cmd_latency(int argc, char **argv) {
         case 'n': rounds = atoi(a); continue;
         case 'w': warmup = atoi(a); continue;
         case 'g': gap = atoi(a); continue;
+        case 'e': ssh_every = atoi(a) > 0 ? atoi(a) : 1; continue;
         case 'd': dir = a; continue;
         case 'F': {
             c->name = "floor";
@@ -506,6 +508,8 @@ static int cmd_latency(int argc, char **argv) {
             struct contender *c = &cs[(r + k) % nc];
             if (c->consecutive >= 5)
                 continue; /* broken: reported, not retried forever */
+            if (c->kind == SSH && r % ssh_every != 0)
+                continue; /* slow: sampled in every ssh_every-th round only */
             int64_t ns = trial(c);
             if (ns < 0) {
                 ++c->fails;

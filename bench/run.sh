@@ -57,11 +57,11 @@ done
 
 if $smoke; then
     ROUNDS=${rounds:-8} WARMUP=2 REG=10 REG_CLI=5 REG_DISK=5 JAILS=2 PER_JAIL=5 IDLE=2
-    LOADED_ROUNDS=8
+    LOADED_ROUNDS=8 SSH_EVERY=1
     report=false
 else
-    ROUNDS=${rounds:-400} WARMUP=20 REG=300 REG_CLI=100 REG_DISK=100 JAILS=100 PER_JAIL=100
-    IDLE=30 LOADED_ROUNDS=300
+    ROUNDS=${rounds:-300} WARMUP=20 REG=300 REG_CLI=100 REG_DISK=100 JAILS=100 PER_JAIL=100
+    IDLE=30 LOADED_ROUNDS=300 SSH_EVERY=3
 fi
 
 say() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -293,8 +293,9 @@ else
 fi
 
 # ---- 1. trigger -> command started ---------------------------------------------------
-say "latency: $ROUNDS rounds (+$WARMUP warm-up) of ${contenders[*]//,*/}"
-"$JB" latency -o "$res/latency.tsv" -n "$ROUNDS" -w "$WARMUP" -d "$work" "${contenders[@]}"
+say "latency: $ROUNDS rounds (+$WARMUP warm-up; ssh in every ${SSH_EVERY}th)"
+"$JB" latency -o "$res/latency.tsv" -n "$ROUNDS" -w "$WARMUP" -e "$SSH_EVERY" -d "$work" \
+    "${contenders[@]}"
 mem_webhook=""
 mem_sshd=""
 [ -n "${WPID:-}" ] && mem_webhook=$(rss_kib "$WPID")
