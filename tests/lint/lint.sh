@@ -1,7 +1,9 @@
 #!/bin/sh
-# House rules checked on the whole tree: clang-format for C++, shellcheck
-# for every shell script, mandoc -Tlint for every man page.
-#   lint.sh format|shell|man SOURCE_ROOT
+# House rules on the whole tree: clang-format for every C++ file and
+# ShellCheck for every shell script. (Man pages and the installed glue,
+# after substitution, are linted by tests/integration/lint.sh.)
+# substitution, are linted by tests/integration/lint.sh.)
+#   lint.sh format|shell SOURCE_ROOT
 set -u
 what=$1
 top=$2
@@ -24,18 +26,17 @@ shell)
     need shellcheck
     for f in $(files '*.sh' 'rc.d/*' '.ci/run' 'ezjail-hooks/*' 'bastille-template/*'); do
         [ -f "$f" ] || continue
-        head -1 "$f" | grep -q '^#!.*sh' || case $f in *.sh) ;; *) continue ;; esac
-        shellcheck -x "$f" || bad=$((bad + 1))
-    done
-    ;;
-man)
-    need mandoc
-    for f in $(files 'man/*.[1-9]'); do
-        mandoc -Tlint -W warning "$f" || bad=$((bad + 1))
+        if head -1 "$f" | grep -q '^#!.*sh'; then
+            shellcheck -x "$f" || bad=$((bad + 1))
+        else
+            case $f in
+            *.sh) shellcheck -s sh -x "$f" || bad=$((bad + 1)) ;; # a sourced library
+            esac
+        fi
     done
     ;;
 *)
-    echo "usage: lint.sh format|shell|man SOURCE_ROOT"
+    echo "usage: lint.sh format|shell SOURCE_ROOT"
     exit 64
     ;;
 esac
