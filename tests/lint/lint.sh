@@ -2,7 +2,6 @@
 # House rules on the whole tree: clang-format for every C++ file and
 # ShellCheck for every shell script. (Man pages and the installed glue,
 # after substitution, are linted by tests/integration/lint.sh.)
-# substitution, are linted by tests/integration/lint.sh.)
 #   lint.sh format|shell SOURCE_ROOT
 set -u
 what=$1
