@@ -11,11 +11,13 @@
  *       Each contender's command writes to FIFODIR/NAME.fifo (ssh-mux: ssh).
  *       The ssh contenders take part in every K-th round only (-e K).
  *   jdbench register -f SOCK -c COMMAND -o OUT -p PER_JAIL [-r RESPAWN]
- *                    [-t PREFIX] [-x] [-C CLIENT] [-N NAME] LEADER...
+ *                    [-t PREFIX] [-x] [-C CLIENT] [-N NAME] [-R] [-T SECONDS] LEADER...
  *       Registers PER_JAIL probes in each jail (pid:LEADER), one request at
  *       a time, straight on the control socket (or, with -C, by running the
  *       jaildaemon client). Records each round trip. With -x each probe is
  *       also timed until it is ready for SIGHUP, and then removed again.
+ *       -R: round robin (title i in every jail, then i+1); -T: stop
+ *       registering after SECONDS.
  *   jdbench stats [-c CDFDIR] FILE...
  *       Count, min, median, p90, p99, max per name (microseconds), and the
  *       ratios of median and p90 to those of "floor".
@@ -544,9 +546,12 @@ static int cmd_latency(int argc, char **argv) {
 static int cmd_register(int argc, char **argv) {
     const char *sock = NULL, *command = NULL, *out = NULL, *respawn = "after",
                *prefix = "P", *client = NULL, *label = NULL;
-    int per_jail = 1, once = 0, o;
-    while ((o = getopt(argc, argv, "f:c:o:p:r:t:xC:N:")) != -1) {
+    int per_jail = 1, once = 0, rr = 0, o;
+    double budget = 0;
+    while ((o = getopt(argc, argv, "f:c:o:p:r:t:xC:N:RT:")) != -1) {
         switch (o) {
+        case 'R': rr = 1; break;
+        case 'T': budget = atof(optarg); break;
         case 'N': label = optarg; break;
         case 'f': sock = optarg; break;
         case 'c': command = optarg; break;
@@ -569,10 +574,19 @@ static int cmd_register(int argc, char **argv) {
     int64_t start = now_ns();
     long n = 0, fails = 0;
     const char *name = label ? label : client ? "register-cli" : "register";
-    for (int j = optind; j < argc; ++j) {
-        for (int i = 0; i < per_jail; ++i, ++n) {
+    int jails = argc - optind;
+    long total = (long)jails * per_jail;
+    int out_of_time = 0;
+    for (long k = 0; k < total; ++k, ++n) {
+        if (budget > 0 && (double)(now_ns() - start) / 1e9 > budget) {
+            out_of_time = 1;
+            break;
+        }
+        {
+            /* jail by jail, or (-R) round robin: title i in every jail, then i+1 */
+            int j = optind + (int)(rr ? k % jails : k / per_jail);
             snprintf(jail, sizeof jail, "pid:%s", argv[j]);
-            snprintf(title, sizeof title, "%s%ld", prefix, n);
+            snprintf(title, sizeof title, "%s%ld", prefix, rr ? k / jails : n);
             json_str(tj, sizeof tj, jail);
             json_str(tt, sizeof tt, title);
             int64_t rtt = -1, ready = -1;
@@ -630,7 +644,8 @@ static int cmd_register(int argc, char **argv) {
     }
     fclose(f);
     double secs = (double)(now_ns() - start) / 1e9;
-    printf("registered=%ld failed=%ld seconds=%.3f\n", n - fails, fails, secs);
+    printf("registered=%ld failed=%ld seconds=%.3f wanted=%ld out_of_time=%d\n", n - fails, fails,
+           secs, total, out_of_time);
     return fails ? 1 : 0;
 }
 
