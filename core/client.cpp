@@ -40,11 +40,11 @@ bool call_daemon(const std::string& sockpath, const Request& req, Reply& reply, 
         int e = errno;
         ::close(fd);
         if (e == EACCES || e == EPERM)
-            err.set(EX_NOPERM_, "permission denied: " + sockpath +
-                                    " (only root may talk to jaildaemon)");
+            err.set(EX_NOPERM_,
+                    "permission denied: " + sockpath + " (only root may talk to jaildaemon)");
         else if (e == ENOENT || e == ECONNREFUSED || e == ENOTDIR)
-            err.set(EX_UNAVAILABLE_, "no jaildaemon is running on " + sockpath +
-                                         " (start it with jaildaemon -D)");
+            err.set(EX_UNAVAILABLE_,
+                    "no jaildaemon is running on " + sockpath + " (start it with jaildaemon -D)");
         else
             err.set(EX_UNAVAILABLE_, errno_text("cannot connect to " + sockpath, e));
         return false;
@@ -68,8 +68,8 @@ bool call_daemon(const std::string& sockpath, const Request& req, Reply& reply, 
     for (;;) {
         if (!wait_fd(fd, POLLIN, timeout_ms)) {
             ::close(fd);
-            err.set(EX_TEMPFAIL_, "jaildaemon did not answer within " +
-                                      std::to_string(timeout_ms / 1000) + " s");
+            err.set(EX_TEMPFAIL_,
+                    "jaildaemon did not answer within " + std::to_string(timeout_ms / 1000) + " s");
             return false;
         }
         ssize_t n = recv(fd, buf, sizeof buf, 0);

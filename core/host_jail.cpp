@@ -25,6 +25,8 @@ class HostJail : public Jail {
 
 } // namespace
 
-std::unique_ptr<Jail> open_host_jail() { return std::make_unique<HostJail>(); }
+std::unique_ptr<Jail> open_host_jail() {
+    return std::make_unique<HostJail>();
+}
 
 } // namespace jd

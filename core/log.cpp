@@ -26,8 +26,8 @@ void log(Level lvl, const std::string& line) {
     struct tm tm;
     localtime_r(&now, &tm);
     std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::fprintf(stderr, "%s %s[%ld] %s: %s\n", stamp, ident_, long(getpid()),
-                 names[int(lvl)], line.c_str());
+    std::fprintf(stderr, "%s %s[%ld] %s: %s\n", stamp, ident_, long(getpid()), names[int(lvl)],
+                 line.c_str());
     std::fflush(stderr);
     if (use_syslog) {
         int pri = lvl == Level::err ? LOG_ERR : lvl == Level::warn ? LOG_WARNING : LOG_INFO;

@@ -10,9 +10,15 @@ enum class Level { info, warn, err };
 
 void log_open(const char* ident, bool to_syslog);
 void log(Level lvl, const std::string& line);
-inline void log_info(const std::string& l) { log(Level::info, l); }
-inline void log_warn(const std::string& l) { log(Level::warn, l); }
-inline void log_err(const std::string& l) { log(Level::err, l); }
+inline void log_info(const std::string& l) {
+    log(Level::info, l);
+}
+inline void log_warn(const std::string& l) {
+    log(Level::warn, l);
+}
+inline void log_err(const std::string& l) {
+    log(Level::err, l);
+}
 
 // Quote a string for a log line: printable ASCII kept, the rest escaped.
 std::string quoted(const std::string& s);

@@ -68,11 +68,11 @@ struct Reply {
     bool ok = true;
     int code = 0; // sysexits(3) value when !ok
     std::string error;
-    std::uint64_t id = 0;       // add: id of the new probe
-    bool replaced = false;      // add: an older probe of jail+title was replaced
-    std::uint64_t removed = 0;  // remove: how many
+    std::uint64_t id = 0;          // add: id of the new probe
+    bool replaced = false;         // add: an older probe of jail+title was replaced
+    std::uint64_t removed = 0;     // remove: how many
     std::vector<ProbeInfo> probes; // list
-    std::string version;        // ping
+    std::string version;           // ping
 };
 
 std::string encode(const Request& r);

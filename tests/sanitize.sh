@@ -17,6 +17,6 @@ ninja -C "$build"
 # halt/abort: a report is a failure, not a warning. Leaks are checked in the
 # short-lived programs; a daemon is ended by signal, where LSan has nothing
 # useful to say, and its log is checked instead.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 exec meson test -C "$build" --print-errorlogs --timeout-multiplier 3 "$@"

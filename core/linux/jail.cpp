@@ -11,16 +11,16 @@
 #include <fcntl.h>
 #include <fstream>
 #include <grp.h>
-#include <string>
-#include <vector>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sstream>
+#include <string>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 extern char** environ;
 
@@ -28,14 +28,18 @@ namespace jd {
 
 namespace {
 
-int pidfd_open(pid_t pid) { return int(syscall(SYS_pidfd_open, pid, 0)); }
+int pidfd_open(pid_t pid) {
+    return int(syscall(SYS_pidfd_open, pid, 0));
+}
 
-int pidfd_alive(int pidfd) { return int(syscall(SYS_pidfd_send_signal, pidfd, 0, nullptr, 0)); }
+int pidfd_alive(int pidfd) {
+    return int(syscall(SYS_pidfd_send_signal, pidfd, 0, nullptr, 0));
+}
 
 bool ns_inode(pid_t pid, const char* ns, ino_t& ino) {
     struct stat st;
-    std::string path = pid ? "/proc/" + std::to_string(pid) + "/ns/" + ns
-                           : std::string("/proc/self/ns/") + ns;
+    std::string path =
+        pid ? "/proc/" + std::to_string(pid) + "/ns/" + ns : std::string("/proc/self/ns/") + ns;
     if (stat(path.c_str(), &st) != 0)
         return false;
     ino = st.st_ino;

@@ -5,6 +5,6 @@
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${BUILD:-$top/build-rel}
-export JAILDAEMON=${JAILDAEMON:-$build/core/jaildaemon}
-export JAILDAEMON_PROBE=${JAILDAEMON_PROBE:-$build/core/jaildaemon-probe}
+export JAILDAEMON="${JAILDAEMON:-$build/core/jaildaemon}"
+export JAILDAEMON_PROBE="${JAILDAEMON_PROBE:-$build/core/jaildaemon-probe}"
 exec python3 "$here/soak.py" "${1:-10000}"
