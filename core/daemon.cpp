@@ -471,11 +471,14 @@ void Daemon::trigger(Probe& p) {
                 respawn(id);
         },
         err);
-    if (!started)
-        log_err("audit: trigger of " + who + ": command " + cmd + " not started: " + err.what);
-    if (mode == Respawn::none) {
+    if (!started) {
+        // Not run: like a refused trigger, the probe is not used up.
+        log_err("audit: trigger of " + who + ": command " + cmd + " not started: " + err.what +
+                "; probe back in 1 s");
+        respawn_later(id, 1000);
+    } else if (mode == Respawn::none) {
         forget(p);
-    } else if (mode == Respawn::now || !started) {
+    } else if (mode == Respawn::now) {
         respawn(id);
     } else {
         p.state = ProbeState::running;
