@@ -17,8 +17,10 @@ c = env.checks
 jail = env.jail()
 d = env.daemon().start()
 J = str(jail.leader)
-for t in ("MAL1", "MAL2", "MAL3"):
+marker = os.path.join(env.tmp, "mal3")
+for t in ("MAL1", "MAL2"):
     c.ok("register " + t, d.add(J, t, "true").get("ok"))
+c.ok("register MAL3", d.add(J, "MAL3", "touch " + marker, respawn="none").get("ok"))
 before = sorted((p["id"], p["pid"]) for p in d.probes())
 
 
@@ -202,6 +204,24 @@ for name, _, _ in slow_cases:
     closed = 4.5 < took < 9
     err = out and b"within 5 s" in out
     c.ok("%s -> closed after %.1f s" % (name, took), closed and err, repr(out)[:200])
+
+# A flood of 100 silent connections: past 64 open sessions the daemon turns
+# connections away at once (logged); all are closed after 5 s, and a jail's
+# trigger is served meanwhile (triggers need no session).
+flood = []
+for i in range(100):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(d.sock)
+    flood.append(s)
+c.ok("a trigger is served during a connection flood", jail.trigger("MAL3") and
+     jdtest.wait_for(lambda: os.path.exists(marker), 5))
+c.ok("connections past 64 are turned away, with an audit line",
+     jdtest.wait_for(lambda: "sessions open" in d.log_text(), 5))
+c.ok("after the flood times out, a valid request is answered",
+     jdtest.wait_for(d.ping, 10))
+for s in flood:
+    s.close()
+before = [b for b in before if b[0] != 3]
 
 # Half-closed without a byte, and a connection dropped at once.
 clear_error("EOF without a byte", send(b""), "not terminated")
