@@ -6,8 +6,6 @@
 #include "daemon.hpp"
 #include "jail.hpp"
 
-#include <boost/json.hpp>
-
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -21,26 +19,7 @@ int fail(const jd::Error& e) {
 
 int print_list(const jd::Reply& r, bool json) {
     if (json) {
-        boost::json::array a;
-        for (const jd::ProbeInfo& p : r.probes) {
-            boost::json::object o;
-            o["id"] = p.id;
-            o["jail"] = p.jail;
-            o["jail_key"] = p.jail_key;
-            o["jid"] = p.jid;
-            o["title"] = p.title;
-            o["command"] = p.command;
-            o["respawn"] = jd::respawn_name(p.respawn);
-            if (p.uid)
-                o["uid"] = *p.uid;
-            if (p.gid)
-                o["gid"] = *p.gid;
-            o["state"] = p.state;
-            o["pid"] = p.pid;
-            o["triggers"] = p.triggers;
-            a.push_back(std::move(o));
-        }
-        std::cout << boost::json::serialize(a) << "\n";
+        std::cout << jd::encode(r.probes);
         return 0;
     }
     std::printf("%-5s %-16s %-7s %-8s %-8s %-7s %-8s %-20s %s\n", "ID", "JAIL", "JID", "STATE",

@@ -377,6 +377,37 @@ bool decode(std::string_view text, Request& r, Error& err) {
     return f.no_extra();
 }
 
+namespace {
+
+json::array probes_json(const std::vector<ProbeInfo>& probes) {
+    json::array a;
+    for (const ProbeInfo& p : probes) {
+        json::object q;
+        q["id"] = p.id;
+        q["jail"] = p.jail;
+        q["jail_key"] = p.jail_key;
+        q["jid"] = p.jid;
+        q["command"] = p.command;
+        q["title"] = p.title;
+        q["respawn"] = respawn_name(p.respawn);
+        if (p.uid)
+            q["uid"] = *p.uid;
+        if (p.gid)
+            q["gid"] = *p.gid;
+        q["state"] = p.state;
+        q["pid"] = p.pid;
+        q["triggers"] = p.triggers;
+        a.push_back(std::move(q));
+    }
+    return a;
+}
+
+} // namespace
+
+std::string encode(const std::vector<ProbeInfo>& probes) {
+    return json::serialize(probes_json(probes)) + "\n";
+}
+
 std::string encode(const Reply& r) {
     json::object o;
     o["ok"] = r.ok;
@@ -393,28 +424,8 @@ std::string encode(const Reply& r) {
         o["removed"] = r.removed;
     if (!r.version.empty())
         o["version"] = r.version;
-    if (!r.probes.empty()) {
-        json::array a;
-        for (const ProbeInfo& p : r.probes) {
-            json::object q;
-            q["id"] = p.id;
-            q["jail"] = p.jail;
-            q["jail_key"] = p.jail_key;
-            q["jid"] = p.jid;
-            q["command"] = p.command;
-            q["title"] = p.title;
-            q["respawn"] = respawn_name(p.respawn);
-            if (p.uid)
-                q["uid"] = *p.uid;
-            if (p.gid)
-                q["gid"] = *p.gid;
-            q["state"] = p.state;
-            q["pid"] = p.pid;
-            q["triggers"] = p.triggers;
-            a.push_back(std::move(q));
-        }
-        o["probes"] = std::move(a);
-    }
+    if (!r.probes.empty())
+        o["probes"] = probes_json(r.probes);
     return json::serialize(o) + "\n";
 }
 

@@ -77,6 +77,8 @@ struct Reply {
 
 std::string encode(const Request& r);
 std::string encode(const Reply& r);
+// The probes of a list reply as a JSON array (jaildaemon -l --json).
+std::string encode(const std::vector<ProbeInfo>& probes);
 bool decode(std::string_view text, Request& r, Error& err);
 bool decode(std::string_view text, Reply& r, Error& err);
 
