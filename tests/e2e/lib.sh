@@ -106,6 +106,7 @@ fat_jail() {
         sh -c "mount -t tmpfs none '$T/hostonly' && hostname fatjail && exec sleep 600" \
         </dev/null >/dev/null 2>&1 &
     local up=$!
+    disown "$up" # killed in cleanup; no job report on stderr
     JAIL_PIDS+=("$up")
     LEADER=
     wait_for 5 eval 'LEADER=$(pgrep -P '"$up"' -x sleep)' || true
@@ -124,6 +125,7 @@ thin_jail() {
         chroot "$root" /bin/sh -c 'mount -t proc proc /proc && exec sleep 600' \
         </dev/null >/dev/null 2>&1 &
     local up=$!
+    disown "$up" # killed in cleanup; no job report on stderr
     JAIL_PIDS+=("$up")
     LEADER=
     wait_for 5 eval 'LEADER=$(pgrep -P '"$up"' -x sleep)' || true
