@@ -6,6 +6,7 @@ Tests need root (namespaces): they skip (77) when not root, and fail when
 CI=true.
 """
 
+import atexit
 import json
 import os
 import re
@@ -77,7 +78,7 @@ class Jail:
         self.unshare = subprocess.Popen(
             ["unshare", "--pid", "--mount", "--uts", "--ipc", "--net", "--fork",
              "--mount-proc", "sleep", "1000"],
-            stdin=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.leader = wait_for(self._leader, 5)
         if not self.leader:
             raise RuntimeError("unshare did not start a jail")
@@ -99,13 +100,15 @@ class Jail:
         return self.run("pkill", "-HUP", "-f", "^" + re.escape(title) + "$").returncode == 0
 
     def stop(self):
-        if self.unshare.poll() is None:
-            self.unshare.kill()
-        if self.leader:
+        # The leader first: SIGKILL to a pid namespace's init ends it all.
+        if self.leader and self.unshare.poll() is None:
             try:
                 os.kill(self.leader, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        self.leader = 0
+        if self.unshare.poll() is None:
+            self.unshare.kill()
         self.unshare.wait()
 
 
@@ -243,6 +246,15 @@ class Env:
         self.checks = Checks()
         self.daemons = []
         self.jails = []
+        # Also after an uncaught exception: no daemon or jail may outlive the
+        # test (a jail holding meson's stdout would stall the whole run).
+        atexit.register(self.cleanup)
+
+    def cleanup(self):
+        for d in self.daemons:
+            d.stop()
+        for j in self.jails:
+            j.stop()
 
     def daemon(self, extra=(), **kw):
         d = Daemon(self.tmp, extra, **kw)
