@@ -93,6 +93,21 @@ with open(d.state, "w") as f:
 d.start()
 c.eq("probes of a jail whose identity changed are dropped", 76 - len(victim), len(d.probes()))
 c.ok("with a log line saying so", "not the same jail any more" in d.log_text())
+# kill -9 while a triggered command runs: the command finishes once on its
+# own, the probe comes back waiting, and nothing runs the command again.
+out2 = os.path.join(env.tmp, "out2")
+c.ok("register a probe with a 2 s command",
+     d.add(jails[0].leader, "RSTRUN", "sleep 2; echo done >> " + out2).get("ok"))
+c.ok("trigger it", jails[0].trigger("RSTRUN"))
+c.ok("its command runs", jdtest.wait_for(
+    lambda: any(p["title"] == "RSTRUN" and p["state"] == "running" for p in d.probes()), 5))
+d.kill9()
+d.start()
+c.ok("after kill -9 and restart the probe waits again", any(
+    p["title"] == "RSTRUN" and p["state"] == "waiting" for p in d.probes()))
+time.sleep(3)
+c.eq("the command ran exactly once", ["done"], open(out2).read().splitlines()
+     if os.path.exists(out2) else [])
 c.eq("no zombie children of the daemon", [],
      [z for z in jdtest.zombies() if z[1] == d.pid])
 env.finish()
