@@ -212,6 +212,13 @@ kv() { # kv KEY "k=v k=v ...": the value of KEY
 }
 
 # ---- jaildaemon ----------------------------------------------------------------
+# The daemon raises its descriptor limit to the hard limit and holds two
+# descriptors per probe (the probe's pidfd and a pidfd of the jail's
+# leader): 10,000 probes do not fit under a hard limit of 20,000.
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 65536 ]; then
+    ulimit -Hn 65536 2>/dev/null || say "cannot raise the descriptor limit above $(ulimit -Hn)"
+fi
+
 SOCK=$work/jd.sock
 JD_OPTS=()
 "$JD" --help 2>&1 | grep -q -- --cooldown && JD_OPTS+=(--cooldown 0 --max-commands 64)

@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <fstream>
 #include <grp.h>
+#include <map>
+#include <memory>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -19,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -116,13 +119,44 @@ void join_cgroups(pid_t pid) {
     }
 }
 
+// The pidfd that pins a jail's leader, shared by every LinuxJail of that
+// leader: a jail with 100 probes holds one descriptor for its leader, not
+// 100 (with one pidfd per probe as well, 10,000 probes would otherwise need
+// 20,000 descriptors).
+class LeaderPin {
+  public:
+    explicit LeaderPin(int fd) : fd(fd) {}
+    ~LeaderPin() { ::close(fd); }
+    LeaderPin(const LeaderPin&) = delete;
+    LeaderPin& operator=(const LeaderPin&) = delete;
+    const int fd;
+};
+
+// pidfd was just opened for pid and checked alive with this pid namespace
+// and start time: together they name one process. Use the pin of that
+// process if one is still held (and close pidfd), else pin it with pidfd.
+std::shared_ptr<LeaderPin> share_pin(int pidfd, pid_t pid, ino_t pidns, unsigned long long start) {
+    static std::map<std::tuple<pid_t, ino_t, unsigned long long>, std::weak_ptr<LeaderPin>> pins;
+    auto key = std::make_tuple(pid, pidns, start);
+    if (auto it = pins.find(key); it != pins.end()) {
+        if (auto pin = it->second.lock()) {
+            ::close(pidfd);
+            return pin;
+        }
+    }
+    for (auto it = pins.begin(); it != pins.end();)
+        it = it->second.expired() ? pins.erase(it) : std::next(it);
+    auto pin = std::make_shared<LeaderPin>(pidfd);
+    pins[key] = pin;
+    return pin;
+}
+
 class LinuxJail : public Jail {
   public:
-    LinuxJail(pid_t pid, int pidfd, std::string label, ino_t pidns, ino_t mntns,
-              unsigned long long start, bool own_user)
-        : pid_(pid), pidfd_(pidfd), label_(std::move(label)), pidns_(pidns), mntns_(mntns),
-          start_(start), own_user_(own_user) {}
-    ~LinuxJail() override { ::close(pidfd_); }
+    LinuxJail(pid_t pid, std::shared_ptr<LeaderPin> pin, std::string label, ino_t pidns,
+              ino_t mntns, unsigned long long start, bool own_user)
+        : pid_(pid), pin_(std::move(pin)), pidfd_(pin_->fd), label_(std::move(label)),
+          pidns_(pidns), mntns_(mntns), start_(start), own_user_(own_user) {}
 
     std::string key() const override { return "pidns:" + std::to_string(pidns_); }
     std::string name() const override {
@@ -207,7 +241,8 @@ class LinuxJail : public Jail {
     }
 
     pid_t pid_;
-    int pidfd_;
+    std::shared_ptr<LeaderPin> pin_;
+    int pidfd_; // pin_->fd
     std::string label_;
     ino_t pidns_;
     ino_t mntns_;
@@ -318,7 +353,8 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
                                 "mount namespaces");
         return nullptr;
     }
-    return std::make_unique<LinuxJail>(pid, pidfd, label, pidns, mntns, start, user != own_user);
+    return std::make_unique<LinuxJail>(pid, share_pin(pidfd, pid, pidns, start), label, pidns,
+                                       mntns, start, user != own_user);
 }
 
 bool resolve_manager_spec(std::string& spec, Error& err) {
