@@ -267,7 +267,10 @@ void Daemon::restore(const SavedState& saved) {
         Error err;
         std::shared_ptr<Jail> jail = open_jail(sp.spec.jail, jo, err);
         if (!jail) {
-            log_warn(who + " dropped: the jail is gone (" + err.what + ")");
+            log_warn(who +
+                     (err.code == EX_NOHOST_ ? " dropped: the jail is gone ("
+                                             : " dropped: its jail is refused (") +
+                     err.what + ")");
             continue;
         }
         if (jail->identity() != sp.identity) {
@@ -282,12 +285,14 @@ void Daemon::restore(const SavedState& saved) {
         Probe& p = registry_.restore(sp.id, sp.spec, jail);
         p.triggers = sp.triggers;
         p.last_run_ms = sp.last_run_ms;
-        if (!spawn(p, err)) {
-            log_warn(who + " dropped: " + err.what);
-            registry_.erase(p.id);
-            continue;
-        }
         ++restored;
+        if (!spawn(p, err)) {
+            // Not dropped at once: a passing failure (fork, descriptors)
+            // must not lose it. respawn() gives up after a few tries.
+            log_warn(who + " could not be started: " + err.what + "; trying again in 1 s");
+            respawn_tries_[p.id] = 1;
+            respawn_later(p.id, 1000);
+        }
     }
     registry_.set_next_id(saved.next_id);
     if (!saved.probes.empty())

@@ -340,6 +340,14 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
         err.set(EX_NOHOST_, "no such jail: process " + std::to_string(pid) + " is gone");
         return nullptr;
     }
+    if (!ok && e == ENOENT) {
+        // A zombie (or a process on its way out) has no namespaces left: a
+        // jail whose leader is dying is gone.
+        ::close(pidfd);
+        err.set(EX_NOHOST_,
+                "no such jail: process " + std::to_string(pid) + " is exiting (a dying jail)");
+        return nullptr;
+    }
     if (!ok) {
         ::close(pidfd);
         err.set(e == EACCES || e == EPERM ? EX_NOPERM_ : EX_OSERR_,

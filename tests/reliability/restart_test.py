@@ -18,10 +18,12 @@ out = os.path.join(env.tmp, "out")
 jails = [env.jail() for _ in range(4)]
 d = env.daemon(["--cooldown", "0"]).start()
 
+# Titles unique to this run: pgrep -f must not count another test's probes.
+P = "RST%d_" % os.getpid()
 ids = {}
 for n in range(100):
     j = jails[n % 4]
-    title = "RST%03d" % n
+    title = P + "%03d" % n
     r = d.add(j.leader, title, "echo %s >> %s" % (title, out), respawn="after")
     if not r.get("ok"):
         c.ok("add %s" % title, False, str(r))
@@ -30,7 +32,7 @@ c.eq("100 probes registered", 100, len(d.probes()))
 old_pids = [p["pid"] for p in d.probes()]
 
 d.kill9()
-gone = jdtest.wait_for(lambda: subprocess.run(["pgrep", "-f", "^RST[0-9]+$"],
+gone = jdtest.wait_for(lambda: subprocess.run(["pgrep", "-f", "^" + P + "[0-9]+$"],
                                              capture_output=True).returncode == 1, 5)
 c.ok("kill -9: no probe outlives the daemon (pgrep -f)", gone)
 
@@ -55,15 +57,15 @@ c.ok("restart: same ids", sorted(ids.values()) == sorted(p["id"] for p in probes
 c.ok("restart: every probe waits in a fresh process",
      all(p["state"] == "waiting" and p["pid"] not in old_pids and
          os.path.exists("/proc/%d" % p["pid"]) for p in probes))
-cnt = subprocess.run(["pgrep", "-c", "-f", "^RST[0-9]+$"], capture_output=True, text=True)
+cnt = subprocess.run(["pgrep", "-c", "-f", "^" + P + "[0-9]+$"], capture_output=True, text=True)
 c.eq("restart: exactly 100 probe processes (none doubled)", "100", cnt.stdout.strip())
 print("# restore of 100 probes took %.2f s" % took)
 
-c.ok("trigger one restored probe from inside its jail", jails[1].trigger("RST041"))
+c.ok("trigger one restored probe from inside its jail", jails[1].trigger(P + "041"))
 c.ok("its command ran once", jdtest.wait_for(
-    lambda: os.path.exists(out) and open(out).read() == "RST041\n", 5))
+    lambda: os.path.exists(out) and open(out).read() == P + "041\n", 5))
 c.ok("and it was respawned", jdtest.wait_for(
-    lambda: any(p["title"] == "RST041" and p["state"] == "waiting" and p["triggers"] == 1
+    lambda: any(p["title"] == P + "041" and p["state"] == "waiting" and p["triggers"] == 1
                 for p in d.probes()), 5))
 cli = d.cli("-l", "--json")
 c.ok("jaildaemon -l --json lists 100", cli.returncode == 0 and len(json.loads(cli.stdout)) == 100)
