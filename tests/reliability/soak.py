@@ -76,10 +76,14 @@ fd1, rss1 = d.fds(), d.rss_kb()
 daemon_zombies = [z for z in jdtest.zombies() if z[1] == d.pid]
 z1 = len(jdtest.zombies())
 print("# soak: %d cycles in %.1f s (%.1f ms each)" % (done, took, 1000 * took / max(1, done)))
-print("# daemon fds before/after: %d/%d, RSS before/after: %d/%d kB, zombies before/after: %d/%d"
+print("# daemon fds before/after: %d/%d, RSS before/after: %d/%d kB, zombies on the machine "
+      "before/after: %d/%d"
       % (fd0, fd1, rss0, rss1, z0, z1))
 c.eq("no zombie children of the daemon", [], daemon_zombies)
-c.ok("no new zombies on the machine", z1 <= z0, "%d -> %d" % (z0, z1))
+# Machine-wide counts are only reported: other work on the machine may leave
+# zombies too. Ours would be children of the daemon or probes.
+c.eq("no zombie probe anywhere", [],
+     [z for z in jdtest.zombies() if z[2] in ("SOAKR", "SOAKN")])
 c.eq("daemon fds flat", fd0, fd1)
 with open("/proc/%d/maps" % d.pid) as f:
     sanitized = "libasan" in f.read()
