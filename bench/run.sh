@@ -212,11 +212,11 @@ kv() { # kv KEY "k=v k=v ...": the value of KEY
 }
 
 # ---- jaildaemon ----------------------------------------------------------------
-# The daemon raises its descriptor limit to the hard limit and holds two
-# descriptors per probe (the probe's pidfd and a pidfd of the jail's
-# leader): 10,000 probes do not fit under a hard limit of 20,000.
+# The daemon raises its descriptor limit to the hard limit and holds a
+# descriptor per probe and one per jail; leave room (not possible
+# everywhere: without CAP_SYS_RESOURCE the hard limit stays).
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 65536 ]; then
-    ulimit -Hn 65536 2>/dev/null || say "cannot raise the descriptor limit above $(ulimit -Hn)"
+    ulimit -Hn 65536 2>/dev/null || say "descriptor hard limit stays at $(ulimit -Hn)"
 fi
 
 SOCK=$work/jd.sock
@@ -373,7 +373,9 @@ if [ "$(kv out_of_time "$bulk")" = 1 ]; then
     restore_secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     say "restored in $restore_secs s"
 fi
-sleep 1
+# Quiet first: each control request arms a 5 s timeout timer, and Asio's
+# timerfd still fires once when that timer was cancelled.
+sleep 6
 
 # ---- 3. memory and 4. idle ---------------------------------------------------------
 mem_full=$("$JB" mem "$DPID")
@@ -435,8 +437,10 @@ if [ -n "$results" ]; then
     cp -r "$work/cdf" "$results/"
 fi
 if $report; then
+    rm -rf "$here/results"
     mkdir -p "$here/results"
     cp "$res"/* "$here/results/"
+    cp -r "$work/cdf" "$here/results/"
     export LC_ALL=C
     names=""
     for n in floor jaildaemon jaildaemon-sh webhook ssh-mux ssh floor-10k jaildaemon-10k; do
