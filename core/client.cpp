@@ -1,5 +1,7 @@
 #include "client.hpp"
 
+#include "unix_socket.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
@@ -24,31 +26,9 @@ bool wait_fd(int fd, short events, int timeout_ms) {
 
 bool call_daemon(const std::string& sockpath, const Request& req, Reply& reply, Error& err,
                  int timeout_ms) {
-    struct sockaddr_un sa = {};
-    if (sockpath.size() >= sizeof sa.sun_path) {
-        err.set(EX_USAGE_, "socket path too long: " + sockpath);
+    int fd = connect_unix(sockpath, err);
+    if (fd < 0)
         return false;
-    }
-    sa.sun_family = AF_UNIX;
-    std::memcpy(sa.sun_path, sockpath.c_str(), sockpath.size() + 1);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        err.set(EX_OSERR_, errno_text("socket", errno));
-        return false;
-    }
-    if (connect(fd, reinterpret_cast<struct sockaddr*>(&sa), sizeof sa) != 0) {
-        int e = errno;
-        ::close(fd);
-        if (e == EACCES || e == EPERM)
-            err.set(EX_NOPERM_,
-                    "permission denied: " + sockpath + " (only root may talk to jaildaemon)");
-        else if (e == ENOENT || e == ECONNREFUSED || e == ENOTDIR)
-            err.set(EX_UNAVAILABLE_,
-                    "no jaildaemon is running on " + sockpath + " (start it with jaildaemon -D)");
-        else
-            err.set(EX_UNAVAILABLE_, errno_text("cannot connect to " + sockpath, e));
-        return false;
-    }
     std::string out = encode(req);
     std::size_t sent = 0;
     while (sent < out.size()) {

@@ -1,6 +1,7 @@
 #include "daemon.hpp"
 
 #include "config.h"
+#include "detach.hpp"
 #include "jail.hpp"
 #include "limits.hpp"
 #include "log.hpp"
@@ -9,6 +10,7 @@
 #include "runner.hpp"
 #include "spawn.hpp"
 #include "state.hpp"
+#include "unix_socket.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -491,108 +493,6 @@ void Daemon::trigger(Probe& p) {
     save();
 }
 
-// Is someone already answering on path? Removes a stale socket.
-bool claim_socket_path(const std::string& path, Error& err) {
-    struct stat st;
-    if (lstat(path.c_str(), &st) != 0)
-        return true;
-    if (!S_ISSOCK(st.st_mode)) {
-        err.set(EX_CANTCREAT_, path + " exists and is not a socket; not touching it");
-        return false;
-    }
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un sa = {};
-    sa.sun_family = AF_UNIX;
-    std::snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path.c_str());
-    int r = connect(fd, reinterpret_cast<struct sockaddr*>(&sa), sizeof sa);
-    ::close(fd);
-    if (r == 0) {
-        err.set(EX_UNAVAILABLE_, "a jaildaemon already answers on " + path);
-        return false;
-    }
-    log_info("removing stale socket " + path);
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-        err.set(EX_CANTCREAT_, errno_text("cannot remove stale socket " + path, errno));
-        return false;
-    }
-    return true;
-}
-
-int listen_on(const std::string& path, Error& err) {
-    struct sockaddr_un sa = {};
-    if (path.size() >= sizeof sa.sun_path) {
-        err.set(EX_USAGE_, "socket path too long: " + path);
-        return -1;
-    }
-    sa.sun_family = AF_UNIX;
-    std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        err.set(EX_OSERR_, errno_text("socket", errno));
-        return -1;
-    }
-    // Mode 0600 from the start: there is no moment where others may connect.
-    mode_t old = umask(077);
-    int r = bind(fd, reinterpret_cast<struct sockaddr*>(&sa), sizeof sa);
-    int e = errno;
-    umask(old);
-    if (r == 0 && chmod(path.c_str(), 0600) != 0)
-        r = -1;
-    if (r != 0 || listen(fd, 128) != 0) {
-        if (r == 0)
-            e = errno;
-        ::close(fd);
-        err.set(EX_CANTCREAT_, errno_text("cannot listen on " + path, e));
-        return -1;
-    }
-    return fd;
-}
-
-// Fork into the background. The original process waits until the daemon
-// reports ready (ready_fd) so that "jaildaemon -D; jaildaemon -c ..." works
-// and the pidfile is there when -D returns.
-bool detach(const std::string& log_file, int& ready_fd, Error& err) {
-    int logfd = ::open(log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-    if (logfd < 0) {
-        err.set(EX_CANTCREAT_, errno_text("cannot open log " + log_file, errno));
-        return false;
-    }
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0) {
-        err.set(EX_OSERR_, errno_text("pipe", errno));
-        return false;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        err.set(EX_OSERR_, errno_text("fork", errno));
-        return false;
-    }
-    if (pid > 0) {
-        ::close(p[1]);
-        char c = 0;
-        ssize_t n;
-        while ((n = ::read(p[0], &c, 1)) < 0 && errno == EINTR) {
-        }
-        // The daemon printed its reason to the log if it did not get ready.
-        _exit(n == 1 ? 0 : EX_OSERR_);
-    }
-    ::close(p[0]);
-    setsid();
-    pid = fork();
-    if (pid < 0)
-        _exit(EX_OSERR_);
-    if (pid > 0)
-        _exit(0);
-    int nul = ::open("/dev/null", O_RDONLY);
-    dup2(nul, 0);
-    dup2(logfd, 1);
-    dup2(logfd, 2);
-    ::close(nul);
-    ::close(logfd);
-    ready_fd = p[1];
-    return chdir("/") == 0;
-}
-
 } // namespace
 
 int run_daemon(const DaemonOptions& opts) {
@@ -648,7 +548,7 @@ int run_daemon(const DaemonOptions& opts) {
         return fail(Error{EX_OSERR_, errno_text("/dev/null", errno)});
 
     // Listen before detaching: when -D returns, clients can connect.
-    int listener = listen_on(opts.socket, err);
+    int listener = listen_unix(opts.socket, err);
     if (listener < 0)
         return fail(err);
     // Build the io_context only in the final process.

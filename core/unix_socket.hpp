@@ -1,0 +1,26 @@
+// The control socket's plumbing, shared by the daemon and the client.
+#pragma once
+
+#include "error.hpp"
+
+#include <string>
+#include <sys/un.h>
+
+namespace jd {
+
+// Fill sa for path; false with err when the path does not fit.
+bool unix_address(const std::string& path, struct sockaddr_un& sa, Error& err);
+
+// Connect to the daemon at path. Returns the descriptor, or -1 with err:
+// EX_NOPERM_ (not allowed), EX_UNAVAILABLE_ (nobody listening).
+int connect_unix(const std::string& path, Error& err);
+
+// Daemon side, before binding: is a daemon already answering on path?
+// Removes a stale socket a dead daemon left; refuses to touch anything
+// that is not a socket.
+bool claim_socket_path(const std::string& path, Error& err);
+
+// Bind and listen on path, mode 0600 from the first moment.
+int listen_unix(const std::string& path, Error& err);
+
+} // namespace jd
