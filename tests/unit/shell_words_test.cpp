@@ -158,6 +158,11 @@ template <class Look> void while_running(const std::string& command, Look look) 
     CHECK(ended);
 }
 
+// The process checks below read Linux's /proc.
+bool have_proc() {
+    return fs::exists("/proc/self/stat") && fs::exists("/proc/self/exe");
+}
+
 std::string exe_of(pid_t pid) {
     std::error_code ec;
     return fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).filename().string();
@@ -316,6 +321,8 @@ TEST_SUITE("shell_words") {
     }
 
     TEST_CASE("a plain command is exec'd directly, a shell command is not") {
+        if (!have_proc())
+            return;
         while_running("sleep 30", [](pid_t pid) {
             CHECK(exe_of(pid) == "sleep");
             std::string cmdline = slurp("/proc/" + std::to_string(pid) + "/cmdline");
@@ -335,6 +342,8 @@ TEST_SUITE("shell_words") {
     }
 
     TEST_CASE("many descriptors: none reaches the command, all stay ours") {
+        if (!have_proc())
+            return;
         // The daemon holds one pidfd per probe; the command must see none of
         // them, and starting it must not close any of them.
         std::vector<int> fds;
@@ -362,6 +371,8 @@ TEST_SUITE("shell_words") {
     }
 
     TEST_CASE("signals: default dispositions, empty mask, also where the daemon ignores") {
+        if (!have_proc())
+            return;
         auto old = signal(SIGPIPE, SIG_IGN); // as the daemon does
         while_running("sleep 30", [](pid_t pid) {
             std::string status = slurp("/proc/" + std::to_string(pid) + "/status");
@@ -415,9 +426,10 @@ TEST_SUITE("shell_words") {
             StderrTo to(d.file("pwd"));
             CHECK(run("/bin/pwd -P") == 0);
             CHECK(run("/bin/cat") == 0); // reads /dev/null, not our stdin
-            CHECK(run("readlink /proc/self/fd/0") == 0);
+            if (have_proc())
+                CHECK(run("readlink /proc/self/fd/0") == 0);
         }
-        CHECK(slurp(d.file("pwd")) == "/\n/dev/null\n");
+        CHECK(slurp(d.file("pwd")) == (have_proc() ? "/\n/dev/null\n" : "/\n"));
     }
 
     TEST_CASE("what cannot be exec'd falls back to sh, with sh's own answers") {
