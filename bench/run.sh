@@ -4,7 +4,7 @@
 # the floor. Everything on loopback, everything started here is stopped
 # here. Needs root (namespace jails, sshd).
 #
-#   bench/run.sh            full run (about 4 minutes on 2 cores); writes
+#   bench/run.sh            full run (about 6 minutes on 2 cores); writes
 #                           BENCHMARKS.md, bench/latency.png, bench/results/
 #   bench/run.sh --smoke    a few seconds of the same, nothing written to the
 #                           tree; contenders that are not installed are skipped
