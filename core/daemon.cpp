@@ -20,6 +20,7 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -45,6 +46,8 @@ constexpr auto kRequestTimeout = std::chrono::seconds(5);
 // A probe that cannot be respawned while its jail lives is tried this often
 // (1 s, 2 s, 3 s apart) before it is forgotten.
 constexpr int kRespawnTries = 3;
+// The state file is written at most this often (and before a list reply).
+constexpr auto kSaveInterval = std::chrono::milliseconds(100);
 
 class Daemon;
 
@@ -73,7 +76,8 @@ class Daemon {
     Daemon(asio::io_context& io, const DaemonOptions& o, local::acceptor acc, ProbeImage& image,
            int devnull, StateFile& state)
         : io_(io), opts_(o), acceptor_(std::move(acc)), signals_(io, SIGTERM, SIGINT),
-          hup_(io, SIGHUP), image_(image), devnull_(devnull), state_(state), runner_(io) {}
+          hup_(io, SIGHUP), image_(image), devnull_(devnull), state_(state), save_timer_(io),
+          runner_(io) {}
 
     void start() {
         accept();
@@ -134,6 +138,7 @@ class Daemon {
         boost::system::error_code ec;
         acceptor_.close(ec);
         ::unlink(opts_.socket.c_str());
+        flush();
         for (Probe* p : registry_.all())
             if (p->pid)
                 kill(p->pid, SIGKILL);
@@ -153,6 +158,8 @@ class Daemon {
     void on_probe_exit(std::uint64_t id, pid_t pid, int status);
     void trigger(Probe& p);
     void save();
+    void flush();
+    void write_state();
     void forget(Probe& p) {
         if (p.pid)
             kill(p.pid, SIGKILL); // not reaped yet: the pid is still ours
@@ -173,6 +180,13 @@ class Daemon {
     int devnull_;
     StateFile& state_;
     Registry registry_;
+    // Saving: every change marks the state dirty; it is written once per
+    // event-loop turn, at most every kSaveInterval, before every list reply
+    // and at stop. A burst of registrations costs one write, not one each.
+    asio::steady_timer save_timer_;
+    bool dirty_ = false;
+    bool save_armed_ = false;
+    std::chrono::steady_clock::time_point last_save_{};
     Runner runner_;
     std::unordered_map<std::uint64_t, int> respawn_tries_;
 };
@@ -243,6 +257,28 @@ Reply Daemon::handle(const std::string& line, uid_t peer) {
 }
 
 void Daemon::save() {
+    dirty_ = true;
+    if (save_armed_)
+        return;
+    save_armed_ = true;
+    auto due = last_save_ + kSaveInterval;
+    save_timer_.expires_at(std::max(due, std::chrono::steady_clock::now()));
+    save_timer_.async_wait([this](const boost::system::error_code& ec) {
+        save_armed_ = false;
+        if (!ec)
+            flush();
+    });
+}
+
+void Daemon::flush() {
+    if (!dirty_)
+        return;
+    dirty_ = false;
+    last_save_ = std::chrono::steady_clock::now();
+    write_state();
+}
+
+void Daemon::write_state() {
     SavedState s;
     s.next_id = registry_.next_id();
     for (Probe* p : registry_.all()) {
@@ -363,6 +399,8 @@ Reply Daemon::remove(const Request& req) {
 }
 
 Reply Daemon::list(const Request& req) {
+    // What -l shows is what a restart restores.
+    flush();
     Reply r;
     for (Probe* p : req.jail.empty() ? registry_.all() : registry_.of_jail(req.jail))
         r.probes.push_back(registry_.info(*p));

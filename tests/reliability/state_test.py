@@ -21,6 +21,8 @@ J = str(jail.leader)
 d = env.daemon(["--cooldown", "0"]).start()
 for t in ("ST1", "ST2"):
     d.add(J, t, "true")
+# Saves are batched (at most one per 100 ms); a list reply flushes them.
+d.probes()
 st = os.stat(d.state)
 c.eq("state file mode 0600", 0o600, stat.S_IMODE(st.st_mode))
 c.eq("state directory mode 0700", 0o700, stat.S_IMODE(os.stat(os.path.dirname(d.state)).st_mode))
