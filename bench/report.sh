@@ -143,7 +143,7 @@ which the daemon sends once the probe has exec'd inside the jail; the
 daemon's state file is on tmpfs. \`register-ready\`: from the same start until
 the probe is blocked in \`sigwait\` (ready to be triggered). \`register-disk\`:
 the same with the state file on the disk (ext4; the daemon writes and
-fsyncs it on every change). \`register-cli\`: the \`jaildaemon -c ... -j ... -t ...\`
+fsyncs it after changes, batched: at most every 0.1 s and before a list). \`register-cli\`: the \`jaildaemon -c ... -j ... -t ...\`
 client run as a process, start to exit. \`register-bulk\`: each of the
 10,000 registrations below. Each \`register*\` sample but bulk removes its
 probe again, so the registry stays small.
@@ -175,8 +175,8 @@ if [ "$(kv bulk out_of_time)" = 1 ]; then
 Registering $want probes across 100 namespace jails, one request at a
 time, round robin over the jails (what a burst of jail starts does): in the
 run's budget of $(printf '%.0f' "$bulk_secs") s the daemon took **$bulk_n** of them,
-$(awk -v s="$bulk_secs" -v n="$bulk_n" 'BEGIN { printf "%.0f", n / s }') a second on average. Each registration rewrites the whole state
-file (see the notes below), so the cost grows with the registry: median
+$(awk -v s="$bulk_secs" -v n="$bulk_n" 'BEGIN { printf "%.0f", n / s }') a second on average. The cost grows with the registry (each probe is
+forked from a larger daemon, and the batched state writes grow): median
 $(part head) ms for the first tenth, $(part tail) ms for the last; a
 least-squares line gives $(echo "$fit" | cut -d' ' -f1) ms + $(echo "$fit" | cut -d' ' -f2) ms per probe already
 registered, so all $want this way would take about **$(awk -v s="$(echo "$fit" | cut -d' ' -f3)" 'BEGIN { printf "%.0f", s / 60 }') minutes**. The
