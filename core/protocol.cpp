@@ -1,5 +1,7 @@
 #include "protocol.hpp"
 
+#include "json_reader.hpp"
+
 #include <boost/json.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 
@@ -54,83 +56,6 @@ bool printable(std::string_view s, bool allow_space) {
             return false;
     return true;
 }
-
-// Reads typed fields out of a JSON object and rejects anything unexpected.
-class Fields {
-  public:
-    Fields(const json::object& o, Error& err) : o_(o), err_(err) {}
-
-    bool str(const char* key, std::string& out, std::size_t max, bool required) {
-        const json::value* v = find(key);
-        if (!v)
-            return !required || fail(std::string("missing \"") + key + "\"");
-        if (!v->is_string())
-            return fail(std::string("\"") + key + "\" must be a string");
-        const json::string& s = v->get_string();
-        if (s.size() > max)
-            return fail(std::string("\"") + key + "\" longer than " + std::to_string(max) +
-                        " bytes");
-        out.assign(s.data(), s.size());
-        return true;
-    }
-
-    bool u64(const char* key, std::optional<std::uint64_t>& out, std::uint64_t max) {
-        const json::value* v = find(key);
-        if (!v)
-            return true;
-        std::uint64_t n;
-        if (v->is_uint64())
-            n = v->get_uint64();
-        else if (v->is_int64() && v->get_int64() >= 0)
-            n = std::uint64_t(v->get_int64());
-        else
-            return fail(std::string("\"") + key + "\" must be a non-negative integer");
-        if (n > max)
-            return fail(std::string("\"") + key + "\" out of range (max " + std::to_string(max) +
-                        ")");
-        out = n;
-        return true;
-    }
-
-    bool boolean(const char* key, bool& out) {
-        const json::value* v = find(key);
-        if (!v)
-            return true;
-        if (!v->is_bool())
-            return fail(std::string("\"") + key + "\" must be true or false");
-        out = v->get_bool();
-        return true;
-    }
-
-    const json::value* find(const char* key) {
-        used_.push_back(key);
-        auto it = o_.find(key);
-        return it == o_.end() ? nullptr : &it->value();
-    }
-
-    // Every key of the object must have been asked for.
-    bool no_extra() {
-        for (const auto& kv : o_) {
-            bool known = false;
-            for (const char* k : used_)
-                if (kv.key() == k)
-                    known = true;
-            if (!known)
-                return fail("unknown key \"" + std::string(kv.key()) + "\"");
-        }
-        return true;
-    }
-
-    bool fail(std::string what) {
-        err_.set(EX_DATAERR_, std::move(what));
-        return false;
-    }
-
-  private:
-    const json::object& o_;
-    Error& err_;
-    std::vector<const char*> used_;
-};
 
 // Boost.JSON keeps the last of duplicate keys; a strict protocol refuses
 // them ({"op":"ping","op":"add"} must not be an add). This handler only
@@ -210,7 +135,7 @@ bool parse_object(std::string_view text, json::value& v, Error& err) {
 }
 
 constexpr std::uint64_t kMaxId = (std::uint64_t(1) << 53) - 1;
-constexpr std::uint64_t kMaxUid = 4294967294u; // (uid_t)-1 means "unchanged"
+constexpr std::uint32_t kMaxUid = 4294967294u; // (uid_t)-1 means "unchanged"
 
 json::object probe_fields(const ProbeSpec& p) {
     json::object o;
@@ -227,18 +152,11 @@ json::object probe_fields(const ProbeSpec& p) {
     return o;
 }
 
-bool read_ids(Fields& f, std::optional<std::uint32_t>& uid, std::optional<std::uint32_t>& gid) {
-    std::optional<std::uint64_t> u, g;
-    if (!f.u64("uid", u, kMaxUid) || !f.u64("gid", g, kMaxUid))
-        return false;
-    if (u)
-        uid = std::uint32_t(*u);
-    if (g)
-        gid = std::uint32_t(*g);
-    return true;
+bool read_ids(JsonReader& f, std::optional<std::uint32_t>& uid, std::optional<std::uint32_t>& gid) {
+    return f.u32("uid", uid, kMaxUid) && f.u32("gid", gid, kMaxUid);
 }
 
-bool read_respawn(Fields& f, Respawn& r) {
+bool read_respawn(JsonReader& f, Respawn& r) {
     std::string s = "none";
     if (!f.str("respawn", s, 8, false))
         return false;
@@ -335,7 +253,7 @@ bool decode(std::string_view text, Request& r, Error& err) {
     json::value v;
     if (!parse_object(text, v, err))
         return false;
-    Fields f(v.get_object(), err);
+    JsonReader f(v.get_object(), err);
     std::string op;
     if (!f.str("op", op, 16, true))
         return false;

@@ -1,5 +1,7 @@
 #include "state.hpp"
 
+#include "json_reader.hpp"
+
 #include <boost/json.hpp>
 
 #include <cerrno>
@@ -16,7 +18,7 @@ namespace jd {
 namespace {
 
 constexpr std::uint64_t kMaxId = (std::uint64_t(1) << 53) - 1;
-constexpr std::uint64_t kMaxUid = 4294967294u;
+constexpr std::uint32_t kMaxUid = 4294967294u;
 
 json::object probe_object(const SavedProbe& p) {
     json::object o;
@@ -37,84 +39,13 @@ json::object probe_object(const SavedProbe& p) {
     return o;
 }
 
-// Typed, strict access to one JSON object; the first problem wins.
-class Reader {
-  public:
-    Reader(const json::object& o, std::string where) : o_(o), where_(std::move(where)) {}
-
-    bool str(const char* key, std::string& out, std::size_t max, bool required) {
-        const json::value* v = get(key);
-        if (!v)
-            return !required || fail(std::string("missing \"") + key + "\"");
-        if (!v->is_string() || v->get_string().size() > max)
-            return fail(std::string("\"") + key + "\" must be a string of at most " +
-                        std::to_string(max) + " bytes");
-        out.assign(v->get_string().data(), v->get_string().size());
-        return true;
-    }
-
-    bool u64(const char* key, std::uint64_t& out, std::uint64_t max, bool required) {
-        const json::value* v = get(key);
-        if (!v)
-            return !required || fail(std::string("missing \"") + key + "\"");
-        std::uint64_t n;
-        if (v->is_uint64())
-            n = v->get_uint64();
-        else if (v->is_int64() && v->get_int64() >= 0)
-            n = std::uint64_t(v->get_int64());
-        else
-            return fail(std::string("\"") + key + "\" must be a non-negative integer");
-        if (n > max)
-            return fail(std::string("\"") + key + "\" out of range");
-        out = n;
-        return true;
-    }
-
-    bool id32(const char* key, std::optional<std::uint32_t>& out) {
-        if (!o_.contains(key)) {
-            get(key);
-            return true;
-        }
-        std::uint64_t n = 0;
-        if (!u64(key, n, kMaxUid, true))
-            return false;
-        out = std::uint32_t(n);
-        return true;
-    }
-
-    const json::value* get(const char* key) {
-        used_.insert(key);
-        auto it = o_.find(key);
-        return it == o_.end() ? nullptr : &it->value();
-    }
-
-    bool no_extra() {
-        for (const auto& kv : o_)
-            if (!used_.count(std::string(kv.key())))
-                return fail("unknown key \"" + std::string(kv.key()) + "\"");
-        return true;
-    }
-
-    bool fail(std::string what) {
-        error = where_ + ": " + what;
-        return false;
-    }
-
-    std::string error;
-
-  private:
-    const json::object& o_;
-    std::string where_;
-    std::set<std::string> used_;
-};
-
 bool read_probe(const json::value& v, std::size_t index, SavedProbe& p, Error& err) {
     std::string where = "probe #" + std::to_string(index);
     if (!v.is_object()) {
         err.set(EX_DATAERR_, where + " is not an object");
         return false;
     }
-    Reader r(v.get_object(), where);
+    JsonReader r(v.get_object(), err, where);
     std::string respawn;
     std::uint64_t last = 0;
     bool ok = r.u64("id", p.id, kMaxId, true) && r.str("jail", p.spec.jail, kMaxJailBytes, true) &&
@@ -122,13 +53,11 @@ bool read_probe(const json::value& v, std::size_t index, SavedProbe& p, Error& e
               r.str("identity", p.identity, 1024, true) &&
               r.str("command", p.spec.command, kMaxCommandBytes, true) &&
               r.str("title", p.spec.title, kMaxTitleBytes, true) &&
-              r.str("respawn", respawn, 8, true) && r.id32("uid", p.spec.uid) &&
-              r.id32("gid", p.spec.gid) && r.u64("triggers", p.triggers, kMaxId, true) &&
+              r.str("respawn", respawn, 8, true) && r.u32("uid", p.spec.uid, kMaxUid) &&
+              r.u32("gid", p.spec.gid, kMaxUid) && r.u64("triggers", p.triggers, kMaxId, true) &&
               r.u64("last_run_ms", last, kMaxId, true) && r.no_extra();
-    if (!ok) {
-        err.set(EX_DATAERR_, r.error);
+    if (!ok)
         return false;
-    }
     p.last_run_ms = std::int64_t(last);
     if (p.id == 0) {
         err.set(EX_DATAERR_, where + ": id 0");
@@ -210,15 +139,16 @@ bool decode_state(std::string_view text, SavedState& s, Error& err) {
         err.set(EX_DATAERR_, "not a JSON object");
         return false;
     }
-    Reader r(v.get_object(), "state");
+    JsonReader r(v.get_object(), err, "state");
     std::uint64_t version = 0;
     SavedState out;
     const json::value* probes = nullptr;
-    if (!r.u64("version", version, 1000, true) || !r.u64("next_id", out.next_id, kMaxId, true) ||
-        !(probes = r.get("probes")) || !r.no_extra()) {
-        err.set(EX_DATAERR_, r.error.empty() ? "state: missing \"probes\"" : r.error);
+    if (!r.u64("version", version, 1000, true) || !r.u64("next_id", out.next_id, kMaxId, true))
         return false;
-    }
+    if (!(probes = r.value("probes")))
+        return r.fail("missing \"probes\"");
+    if (!r.no_extra())
+        return false;
     if (version != kStateVersion) {
         err.set(EX_DATAERR_, "state: version " + std::to_string(version) + ", expected " +
                                  std::to_string(kStateVersion));
