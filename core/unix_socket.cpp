@@ -22,15 +22,24 @@ bool unix_address(const std::string& path, struct sockaddr_un& sa, Error& err) {
     return true;
 }
 
+namespace {
+
+int stream_socket(Error& err) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        err.set(EX_OSERR_, errno_text("socket", errno));
+    return fd;
+}
+
+} // namespace
+
 int connect_unix(const std::string& path, Error& err) {
     struct sockaddr_un sa;
     if (!unix_address(path, sa, err))
         return -1;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        err.set(EX_OSERR_, errno_text("socket", errno));
+    int fd = stream_socket(err);
+    if (fd < 0)
         return -1;
-    }
     if (connect(fd, reinterpret_cast<struct sockaddr*>(&sa), sizeof sa) == 0)
         return fd;
     int e = errno;
@@ -73,11 +82,9 @@ int listen_unix(const std::string& path, Error& err) {
     struct sockaddr_un sa;
     if (!unix_address(path, sa, err))
         return -1;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        err.set(EX_OSERR_, errno_text("socket", errno));
+    int fd = stream_socket(err);
+    if (fd < 0)
         return -1;
-    }
     // Mode 0600 from the start: there is no moment where others may connect.
     mode_t old = umask(077);
     int r = bind(fd, reinterpret_cast<struct sockaddr*>(&sa), sizeof sa);

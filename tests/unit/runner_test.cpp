@@ -3,6 +3,8 @@
 // event loop that keeps running while a command does.
 #include "runner.hpp"
 
+#include "temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -30,31 +32,10 @@ using jd::CommandResult;
 
 namespace {
 
+using jd::test::slurp;
+using jd::test::TempDir;
+
 // A fresh directory under $TMPDIR or /tmp, removed at the end.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        const char* t = std::getenv("TMPDIR");
-        std::string tmpl = std::string(t && *t ? t : "/tmp") + "/jd-unit-runner.XXXXXX";
-        std::vector<char> buf(tmpl.begin(), tmpl.end());
-        buf.push_back('\0');
-        REQUIRE(mkdtemp(buf.data()) != nullptr);
-        path = buf.data();
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream o;
-    o << in.rdbuf();
-    return o.str();
-}
-
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> out;
     std::istringstream in(text);
@@ -207,7 +188,7 @@ TEST_SUITE("runner") {
     }
 
     TEST_CASE("the environment is exactly the clean one") {
-        TempDir d;
+        TempDir d("runner");
         // Something of ours that must not leak into the command.
         REQUIRE(setenv("JD_UNIT_SECRET", "leaked", 1) == 0);
         CommandJob j = job("env > " + d.file("env"));
@@ -249,7 +230,7 @@ TEST_SUITE("runner") {
     }
 
     TEST_CASE("cwd is /") {
-        TempDir d;
+        TempDir d("runner");
         auto r = run(job("pwd -P > " + d.file("pwd")));
         REQUIRE(r);
         CHECK(jd::status_text(r->status) == "exit 0");
@@ -257,7 +238,7 @@ TEST_SUITE("runner") {
     }
 
     TEST_CASE("stdin is /dev/null, stdout and stderr are ours") {
-        TempDir d;
+        TempDir d("runner");
         // Our stdin holds data: a command that inherited it would read it.
         int in[2];
         REQUIRE(pipe(in) == 0);
@@ -287,7 +268,7 @@ TEST_SUITE("runner") {
     }
 
     TEST_CASE("the command leads its own process group") {
-        TempDir d;
+        TempDir d("runner");
         boost::asio::io_context io;
         jd::Runner runner(io);
         std::optional<CommandResult> result;
@@ -353,7 +334,7 @@ TEST_SUITE("runner") {
     }
 
     TEST_CASE("a command past its timeout is killed with its group") {
-        TempDir d;
+        TempDir d("runner");
         CommandJob j = job("sleep 30 & echo $! > " + d.file("child") + "; wait");
         j.timeout = std::chrono::seconds(1);
         auto r = run(j);
@@ -381,7 +362,7 @@ TEST_SUITE("runner") {
     }
 
     TEST_CASE("several commands at once") {
-        TempDir d;
+        TempDir d("runner");
         boost::asio::io_context io;
         jd::Runner runner(io);
         std::vector<std::string> statuses;

@@ -5,6 +5,8 @@
 #include "runner.hpp"
 #include "shell_words.hpp"
 
+#include "temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -29,32 +31,11 @@ using Words = std::vector<std::string>;
 
 namespace {
 
+using jd::test::slurp;
+using jd::test::TempDir;
+
 std::optional<Words> words(const char* c) {
     return jd::plain_words(c);
-}
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        const char* t = std::getenv("TMPDIR");
-        std::string tmpl = std::string(t && *t ? t : "/tmp") + "/jd-unit-words.XXXXXX";
-        std::vector<char> buf(tmpl.begin(), tmpl.end());
-        buf.push_back('\0');
-        REQUIRE(mkdtemp(buf.data()) != nullptr);
-        path = buf.data();
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream o;
-    o << in.rdbuf();
-    return o.str();
 }
 
 void write_file(const std::string& path, const std::string& text, mode_t mode) {
@@ -299,7 +280,7 @@ TEST_SUITE("shell_words") {
     }
 
     TEST_CASE("find_program looks along PATH like sh") {
-        TempDir d;
+        TempDir d("words");
         fs::create_directories(d.path / "a");
         fs::create_directories(d.path / "b");
         fs::create_directories(d.path / "c" / "tool");     // a directory is not a program
@@ -391,7 +372,7 @@ TEST_SUITE("shell_words") {
     }
 
     TEST_CASE("a direct command sees what it would see through sh") {
-        TempDir d;
+        TempDir d("words");
         std::string direct, shell;
         {
             StderrTo to(d.file("direct"));
@@ -433,7 +414,7 @@ TEST_SUITE("shell_words") {
     }
 
     TEST_CASE("what cannot be exec'd falls back to sh, with sh's own answers") {
-        TempDir d;
+        TempDir d("words");
         // A script without #!: execve says ENOEXEC, sh runs it as a script.
         write_file(d.file("script"), "echo ran > " + d.file("out") + "\nexit 3\n", 0755);
         int st = run(d.file("script"));
