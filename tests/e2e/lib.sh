@@ -97,6 +97,18 @@ start_daemon() { # extra daemon options
 
 jd() { "$JD" -f "$SOCK" "$@"; }
 
+# track_jail UNSHARE_PID KIND: remember a jail for cleanup and set LEADER
+# to the host pid of its init (the child of unshare).
+track_jail() {
+    local up=$1
+    disown "$up" # killed in cleanup; no job report on stderr
+    JAIL_PIDS+=("$up")
+    LEADER=
+    wait_for 5 eval 'LEADER=$(pgrep -P '"$up"' -x sleep)' || true
+    [ -n "$LEADER" ] || { not_ok "$2 jail did not start"; finish; }
+    JAIL_PIDS+=("$LEADER")
+}
+
 # A "fat" jail: own pid, mount, uts, ipc and net namespaces and /proc, the
 # host's filesystem, but $T/hostonly hidden under a tmpfs. Sets LEADER to
 # the host pid of its init.
@@ -105,13 +117,7 @@ fat_jail() {
     unshare --pid --mount --uts --ipc --net --fork --mount-proc --propagation private \
         sh -c "mount -t tmpfs none '$T/hostonly' && hostname fatjail && exec sleep 600" \
         </dev/null >/dev/null 2>&1 &
-    local up=$!
-    disown "$up" # killed in cleanup; no job report on stderr
-    JAIL_PIDS+=("$up")
-    LEADER=
-    wait_for 5 eval 'LEADER=$(pgrep -P '"$up"' -x sleep)' || true
-    [ -n "$LEADER" ] || { not_ok "fat jail did not start"; finish; }
-    JAIL_PIDS+=("$LEADER")
+    track_jail $! fat
 }
 
 # A "thin" jail: a chroot holding only busybox-static (no host library,
@@ -124,13 +130,7 @@ thin_jail() {
     unshare --pid --mount --uts --ipc --net --fork --propagation private \
         chroot "$root" /bin/sh -c 'mount -t proc proc /proc && exec sleep 600' \
         </dev/null >/dev/null 2>&1 &
-    local up=$!
-    disown "$up" # killed in cleanup; no job report on stderr
-    JAIL_PIDS+=("$up")
-    LEADER=
-    wait_for 5 eval 'LEADER=$(pgrep -P '"$up"' -x sleep)' || true
-    [ -n "$LEADER" ] || { not_ok "thin jail did not start"; finish; }
-    JAIL_PIDS+=("$LEADER")
+    track_jail $! thin
 }
 
 # Run a command inside a jail (all its namespaces and its root).
