@@ -20,7 +20,11 @@ fi
 if [ ! -f "$build/build.ninja" ]; then
     CXX=$cxx meson setup "$build" "$top" -Dfuzz=true -Dtests=false --buildtype=debugoptimized >/dev/null
 fi
-ninja -C "$build" fuzz/request_fuzz fuzz/state_fuzz >/dev/null
+if ! ninja -C "$build" fuzz/request_fuzz fuzz/state_fuzz >"$build/fuzz-build.log" 2>&1; then
+    tail -40 "$build/fuzz-build.log"
+    echo "fuzz/run.sh: building the fuzzers failed"
+    exit 1
+fi
 work=$(mktemp -d /tmp/jaildaemon-fuzz.XXXXXX)
 targets="request state"
 each=$((secs / 2))
