@@ -97,14 +97,22 @@ start_daemon() { # extra daemon options
 
 jd() { "$JD" -f "$SOCK" "$@"; }
 
+# The jail's init: a child (unshare) or grandchild (runuser, unshare) of pid.
+leader_below() {
+    local mid
+    pgrep -P "$1" -x sleep && return 0
+    mid=$(pgrep -P "$1" -x unshare) || return 1
+    pgrep -P "$mid" -x sleep
+}
+
 # track_jail UNSHARE_PID KIND: remember a jail for cleanup and set LEADER
-# to the host pid of its init (the child of unshare).
+# to the host pid of its init.
 track_jail() {
     local up=$1
     disown "$up" # killed in cleanup; no job report on stderr
     JAIL_PIDS+=("$up")
     LEADER=
-    wait_for 5 eval 'LEADER=$(pgrep -P '"$up"' -x sleep)' || true
+    wait_for 5 eval 'LEADER=$(leader_below '"$up"')' || true
     [ -n "$LEADER" ] || { not_ok "$2 jail did not start"; finish; }
     JAIL_PIDS+=("$LEADER")
 }
@@ -131,6 +139,14 @@ thin_jail() {
         chroot "$root" /bin/sh -c 'mount -t proc proc /proc && exec sleep 600' \
         </dev/null >/dev/null 2>&1 &
     track_jail $! thin
+}
+
+# A "rootless" container: started by nobody, with its own user namespace
+# whose root is host uid 65534. Sets LEADER.
+rootless_jail() {
+    runuser -u nobody -- unshare --user --map-root-user --pid --mount --uts --ipc --net \
+        --fork --mount-proc sleep 600 </dev/null >/dev/null 2>&1 &
+    track_jail $! rootless
 }
 
 # Run a command inside a jail (all its namespaces and its root).
