@@ -1,5 +1,7 @@
 #include "registry.hpp"
 
+#include <algorithm>
+
 namespace jd {
 
 namespace {
@@ -25,7 +27,7 @@ Probe& Registry::add(ProbeSpec spec, std::shared_ptr<Jail> jail) {
     p.id = id;
     p.spec = std::move(spec);
     p.jail = std::move(jail);
-    by_title_[title_key(p.jail->key(), p.spec.title)] = id;
+    by_title_.emplace(title_key(p.jail->key(), p.spec.title), id);
     return p;
 }
 
@@ -34,7 +36,7 @@ Probe& Registry::restore(std::uint64_t id, ProbeSpec spec, std::shared_ptr<Jail>
     p.id = id;
     p.spec = std::move(spec);
     p.jail = std::move(jail);
-    by_title_[title_key(p.jail->key(), p.spec.title)] = id;
+    by_title_.emplace(title_key(p.jail->key(), p.spec.title), id);
     set_next_id(id + 1);
     return p;
 }
@@ -45,8 +47,12 @@ Probe* Registry::find(std::uint64_t id) {
 }
 
 Probe* Registry::find(const std::string& jail_key, const std::string& title) {
-    auto it = by_title_.find(title_key(jail_key, title));
-    return it == by_title_.end() ? nullptr : find(it->second);
+    // The newest wins: during a replace, the probe that replaces the other.
+    auto [b, e] = by_title_.equal_range(title_key(jail_key, title));
+    std::uint64_t newest = 0;
+    for (auto it = b; it != e; ++it)
+        newest = std::max(newest, it->second);
+    return newest ? find(newest) : nullptr;
 }
 
 Probe* Registry::find_pid(pid_t pid) {
@@ -69,22 +75,13 @@ void Registry::erase(std::uint64_t id) {
     const Probe& gone = it->second;
     if (auto pit = by_pid_.find(gone.pid); gone.pid && pit != by_pid_.end() && pit->second == id)
         by_pid_.erase(pit);
-    const std::string title = gone.spec.title;
-    const std::string tk = title_key(gone.jail->key(), title);
-    bool indexed = false;
-    if (auto tit = by_title_.find(tk); tit != by_title_.end() && tit->second == id) {
-        by_title_.erase(tit);
-        indexed = true;
-    }
+    auto [b, e] = by_title_.equal_range(title_key(gone.jail->key(), gone.spec.title));
+    for (auto tit = b; tit != e; ++tit)
+        if (tit->second == id) {
+            by_title_.erase(tit);
+            break;
+        }
     probes_.erase(it);
-    // While a probe is being replaced, old and new share jail and title:
-    // whichever stays must remain findable.
-    if (indexed)
-        for (auto& [other_id, q] : probes_)
-            if (q.spec.title == title && title_key(q.jail->key(), q.spec.title) == tk) {
-                by_title_[tk] = other_id;
-                break;
-            }
 }
 
 std::vector<Probe*> Registry::of_jail(const std::string& name) {

@@ -60,7 +60,8 @@ class Registry {
     std::uint64_t next_id_ = 1;
     std::map<std::uint64_t, Probe> probes_;
     std::unordered_map<pid_t, std::uint64_t> by_pid_;
-    std::unordered_map<std::string, std::uint64_t> by_title_; // key \n title
+    // key \n title -> ids; two only while a probe is being replaced.
+    std::unordered_multimap<std::string, std::uint64_t> by_title_;
 };
 
 } // namespace jd

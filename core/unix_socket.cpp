@@ -24,7 +24,10 @@ bool unix_address(const std::string& path, struct sockaddr_un& sa, Error& err) {
 
 namespace {
 
-int stream_socket(Error& err) {
+// A unix stream socket and the address of path, for connect or bind.
+int stream_socket(const std::string& path, struct sockaddr_un& sa, Error& err) {
+    if (!unix_address(path, sa, err))
+        return -1;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         err.set(EX_OSERR_, errno_text("socket", errno));
@@ -35,9 +38,7 @@ int stream_socket(Error& err) {
 
 int connect_unix(const std::string& path, Error& err) {
     struct sockaddr_un sa;
-    if (!unix_address(path, sa, err))
-        return -1;
-    int fd = stream_socket(err);
+    int fd = stream_socket(path, sa, err);
     if (fd < 0)
         return -1;
     if (connect(fd, reinterpret_cast<struct sockaddr*>(&sa), sizeof sa) == 0)
@@ -80,9 +81,7 @@ bool claim_socket_path(const std::string& path, Error& err) {
 
 int listen_unix(const std::string& path, Error& err) {
     struct sockaddr_un sa;
-    if (!unix_address(path, sa, err))
-        return -1;
-    int fd = stream_socket(err);
+    int fd = stream_socket(path, sa, err);
     if (fd < 0)
         return -1;
     // Mode 0600 from the start: there is no moment where others may connect.
