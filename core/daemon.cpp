@@ -6,9 +6,10 @@
 #include "limits.hpp"
 #include "log.hpp"
 #include "platform.hpp"
+#include "probe_abi.hpp"
+#include "probe_launcher.hpp"
 #include "registry.hpp"
 #include "runner.hpp"
-#include "spawn.hpp"
 #include "state.hpp"
 #include "unix_socket.hpp"
 
@@ -33,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace asio = boost::asio;
 using local = asio::local::stream_protocol;
@@ -76,7 +78,7 @@ class Daemon {
     Daemon(asio::io_context& io, const DaemonOptions& o, local::acceptor acc, ProbeImage& image,
            int devnull, StateFile& state)
         : io_(io), opts_(o), acceptor_(std::move(acc)), signals_(io, SIGTERM, SIGINT),
-          hup_(io, SIGHUP), image_(image), devnull_(devnull), state_(state), save_timer_(io),
+          hup_(io, SIGHUP), launcher_(io, image, devnull), state_(state), save_timer_(io),
           runner_(io) {}
 
     void start() {
@@ -94,7 +96,9 @@ class Daemon {
     }
 
     void restore(const SavedState& saved);
-    Reply handle(const std::string& line, uid_t peer);
+    using Done = std::function<void(Reply)>;
+    // Answer one request line; done may be called later, from the loop.
+    void handle(const std::string& line, uid_t peer, Done done);
     int sessions = 0;
 
   private:
@@ -139,6 +143,7 @@ class Daemon {
         acceptor_.close(ec);
         ::unlink(opts_.socket.c_str());
         flush();
+        launcher_.kill_all();
         for (Probe* p : registry_.all())
             if (p->pid)
                 kill(p->pid, SIGKILL);
@@ -148,11 +153,14 @@ class Daemon {
         io_.stop();
     }
 
-    Reply add(const ProbeSpec& spec);
+    void add(const ProbeSpec& spec, Done done);
+    void finish_add(const ProbeSpec& spec, std::shared_ptr<Jail> jail, pid_t pid,
+                    std::shared_ptr<ExitSlot> exit, Done done);
     Reply remove(const Request& r);
     Reply list(const Request& r);
-    bool spawn(Probe& p, Error& err);
-    void adopt(Probe& p, pid_t pid);
+    void spawn(std::uint64_t id);
+    void spawn_failed(std::uint64_t id, const Error& err);
+    void adopt(Probe& p, pid_t pid, std::shared_ptr<ExitSlot> exit);
     void respawn(std::uint64_t id);
     void respawn_later(std::uint64_t id, std::int64_t ms);
     void on_probe_exit(std::uint64_t id, pid_t pid, int status);
@@ -164,6 +172,7 @@ class Daemon {
         if (p.pid)
             kill(p.pid, SIGKILL); // not reaped yet: the pid is still ours
         respawn_tries_.erase(p.id);
+        launching_.erase(p.id);
         registry_.erase(p.id);
     }
     static std::string describe(const Probe& p) {
@@ -176,8 +185,7 @@ class Daemon {
     local::acceptor acceptor_;
     asio::signal_set signals_;
     asio::signal_set hup_;
-    ProbeImage& image_;
-    int devnull_;
+    ProbeLauncher launcher_;
     StateFile& state_;
     Registry registry_;
     // Saving: every change marks the state dirty; it is written once per
@@ -189,6 +197,8 @@ class Daemon {
     std::chrono::steady_clock::time_point last_save_{};
     Runner runner_;
     std::unordered_map<std::uint64_t, int> respawn_tries_;
+    // Probes whose (re)start is under way.
+    std::unordered_set<std::uint64_t> launching_;
 };
 
 void Session::start() {
@@ -215,7 +225,10 @@ void Session::start() {
             }
             std::string line(asio::buffers_begin(self->buf_.data()),
                              asio::buffers_begin(self->buf_.data()) + n - 1);
-            self->answer(self->d_.handle(line, self->uid_));
+            // The request is in: its deadline is over. Starting a probe has
+            // a deadline of its own (ProbeLauncher::kReadySeconds).
+            self->timer_.cancel();
+            self->d_.handle(line, self->uid_, [self](const Reply& r) { self->answer(r); });
         });
 }
 
@@ -237,23 +250,25 @@ void Session::answer(const Reply& r) {
                       });
 }
 
-Reply Daemon::handle(const std::string& line, uid_t peer) {
+void Daemon::handle(const std::string& line, uid_t peer, Done done) {
     Request req;
     Error err;
     if (!decode(line, req, err))
-        return error_reply(err.code, err.what);
+        return done(error_reply(err.code, err.what));
     if (req.op == Op::ping) {
         Reply r;
         r.version = JAILDAEMON_VERSION;
-        return r;
+        return done(r);
     }
     if (req.op == Op::list)
-        return list(req);
+        return done(list(req));
     if (peer != 0)
-        return error_reply(EX_NOPERM_, "permission denied: only root may register or remove "
-                                       "probes (you are uid " +
-                                           std::to_string(peer) + ")");
-    return req.op == Op::add ? add(req.probe) : remove(req);
+        return done(error_reply(EX_NOPERM_, "permission denied: only root may register or "
+                                            "remove probes (you are uid " +
+                                                std::to_string(peer) + ")"));
+    if (req.op == Op::add)
+        return add(req.probe, std::move(done));
+    done(remove(req));
 }
 
 void Daemon::save() {
@@ -324,13 +339,9 @@ void Daemon::restore(const SavedState& saved) {
         p.triggers = sp.triggers;
         p.last_run_ms = sp.last_run_ms;
         ++restored;
-        if (!spawn(p, err)) {
-            // Not dropped at once: a passing failure (fork, descriptors)
-            // must not lose it. respawn() gives up after a few tries.
-            log_warn(who + " could not be started: " + err.what + "; trying again in 1 s");
-            respawn_tries_[p.id] = 1;
-            respawn_later(p.id, 1000);
-        }
+        // All at once: the launcher starts them side by side. A probe that
+        // fails to start is tried again (spawn_failed), not dropped at once.
+        spawn(p.id);
     }
     registry_.set_next_id(saved.next_id);
     if (!saved.probes.empty())
@@ -339,25 +350,34 @@ void Daemon::restore(const SavedState& saved) {
     save();
 }
 
-Reply Daemon::add(const ProbeSpec& spec) {
+void Daemon::add(const ProbeSpec& spec, Done done) {
     Error err;
     JailOptions jo;
     jo.allow_host = opts_.allow_host;
     std::shared_ptr<Jail> jail = open_jail(spec.jail, jo, err);
     if (!jail)
-        return error_reply(err.code, "probe " + quoted(spec.title) + " for jail " +
-                                         quoted(spec.label.empty() ? spec.jail : spec.label) +
-                                         ": " + err.what);
+        return done(error_reply(err.code, "probe " + quoted(spec.title) + " for jail " +
+                                              quoted(spec.label.empty() ? spec.jail : spec.label) +
+                                              ": " + err.what));
+    // Start the probe before it enters the registry: a failure leaves the
+    // registry (and a probe this one would replace) untouched. The answer
+    // waits for the probe's "ready"; the loop serves others meanwhile.
+    launcher_.start(jail, spec,
+                    [this, spec, jail, done = std::move(done)](
+                        pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& e) {
+                        if (pid < 0)
+                            return done(error_reply(e.code, e.what));
+                        finish_add(spec, jail, pid, std::move(exit), done);
+                    });
+}
+
+void Daemon::finish_add(const ProbeSpec& spec, std::shared_ptr<Jail> jail, pid_t pid,
+                        std::shared_ptr<ExitSlot> exit, Done done) {
     Probe* old = registry_.find(jail->key(), spec.title);
     std::uint64_t old_id = old ? old->id : 0;
     std::int64_t old_last_run = old ? old->last_run_ms : 0;
-    // Start the probe before it enters the registry: a failure leaves the
-    // registry (and a probe this one would replace) untouched.
-    pid_t pid = spawn_probe(*jail, image_, devnull_, spec, err);
-    if (pid < 0)
-        return error_reply(err.code, err.what);
     Probe& p = registry_.add(spec, jail);
-    adopt(p, pid);
+    adopt(p, pid, std::move(exit));
     // Replacing a probe does not reset its cooldown.
     p.last_run_ms = old_last_run;
     Reply r;
@@ -370,7 +390,7 @@ Reply Daemon::add(const ProbeSpec& spec) {
     log_info(describe(p) + " registered (pid " + std::to_string(p.pid) + ", respawn " +
              respawn_name(spec.respawn) + "): " + quoted(spec.command));
     save();
-    return r;
+    done(r);
 }
 
 Reply Daemon::remove(const Request& req) {
@@ -407,44 +427,72 @@ Reply Daemon::list(const Request& req) {
     return r;
 }
 
-bool Daemon::spawn(Probe& p, Error& err) {
-    pid_t pid = spawn_probe(*p.jail, image_, devnull_, p.spec, err);
-    if (pid < 0)
-        return false;
-    adopt(p, pid);
-    return true;
+void Daemon::spawn(std::uint64_t id) {
+    Probe* p = registry_.find(id);
+    if (!p || p->pid || launching_.count(id))
+        return; // removed, already back, or on its way
+    p->state = ProbeState::spawning;
+    launching_.insert(id);
+    launcher_.start(p->jail, p->spec,
+                    [this, id](pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& err) {
+                        launching_.erase(id);
+                        Probe* p = registry_.find(id);
+                        if (!p || p->pid) {
+                            // Removed or replaced while it started.
+                            if (pid > 0) {
+                                kill(pid, SIGKILL);
+                                exit->set([](int) {});
+                            }
+                            return;
+                        }
+                        if (pid < 0)
+                            return spawn_failed(id, err);
+                        respawn_tries_.erase(id);
+                        adopt(*p, pid, std::move(exit));
+                    });
 }
 
-void Daemon::adopt(Probe& p, pid_t pid) {
+void Daemon::adopt(Probe& p, pid_t pid, std::shared_ptr<ExitSlot> exit) {
     registry_.set_pid(p, pid);
     p.state = ProbeState::waiting;
     std::uint64_t id = p.id;
-    platform::watch_child(io_, pid, [this, id, pid](int st) { on_probe_exit(id, pid, st); });
+    exit->set([this, id, pid](int st) { on_probe_exit(id, pid, st); });
 }
 
 void Daemon::respawn(std::uint64_t id) {
     Probe* p = registry_.find(id);
-    if (!p || p->pid)
+    if (!p || p->pid || launching_.count(id))
         return; // removed or replaced meanwhile, or already back
-    Error err;
     if (!p->jail->alive()) {
         log_info(describe(*p) + " not respawned: the jail is gone; forgotten");
         forget(*p);
         save();
         return;
     }
-    if (spawn(*p, err)) {
-        respawn_tries_.erase(id);
+    spawn(id);
+}
+
+// A probe that could not be (re)started while its jail lives is tried again
+// (1 s, 2 s apart) before it is forgotten: a passing failure (descriptors,
+// a jail busy starting) must not lose it.
+void Daemon::spawn_failed(std::uint64_t id, const Error& err) {
+    Probe* p = registry_.find(id);
+    if (!p)
+        return;
+    if (!p->jail->alive()) {
+        log_info(describe(*p) + " not started: the jail is gone (" + err.what + "); forgotten");
+        forget(*p);
+        save();
         return;
     }
     int tries = ++respawn_tries_[id];
     if (tries < kRespawnTries) {
-        log_warn(describe(*p) + " could not be respawned: " + err.what + "; trying again in " +
+        log_warn(describe(*p) + " could not be started: " + err.what + "; trying again in " +
                  std::to_string(tries) + " s");
         respawn_later(id, 1000 * tries);
         return;
     }
-    log_warn(describe(*p) + " could not be respawned: " + err.what + "; forgotten after " +
+    log_warn(describe(*p) + " could not be started: " + err.what + "; forgotten after " +
              std::to_string(tries) + " tries");
     forget(*p);
     save();
@@ -610,7 +658,7 @@ int run_daemon(const DaemonOptions& opts) {
     d.restore(saved);
     d.start();
     if (ready_fd >= 0) {
-        // Listening, pidfile written, probes restored: -D may return now.
+        // Listening, pidfile written, probes being restored: -D may return.
         ssize_t n = ::write(ready_fd, "r", 1);
         (void)n;
         ::close(ready_fd);

@@ -1,6 +1,7 @@
 // The "host" pseudo-jail: probes run on the host itself. For unprivileged
 // development only; the daemon refuses it unless started with --allow-host.
 #include "jail.hpp"
+#include "probe_abi.hpp"
 
 #include <cerrno>
 #include <unistd.h>
@@ -15,11 +16,10 @@ class HostJail : public Jail {
     std::string name() const override { return "host"; }
     long id() const override { return 0; }
     bool alive() const override { return true; }
-    pid_t fork_attached(Error& err) override {
-        pid_t pid = fork();
-        if (pid < 0)
-            err.set(EX_OSERR_, errno_text("fork", errno));
-        return pid;
+    bool launch_target(LaunchTarget& t, Error&) const override {
+        t.flags = kProbeHost;
+        t.name = "host";
+        return true;
     }
 };
 

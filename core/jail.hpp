@@ -1,5 +1,5 @@
-// The jail backend interface: resolve a jail named on the command line,
-// pin it, and fork a child that lives inside it.
+// The jail backend interface: resolve a jail named on the command line, pin
+// it, and say what a probe needs to attach itself to it.
 //
 // One implementation per platform (linux/, freebsd/) plus the portable host
 // pseudo-jail (host_jail.cpp). Every #ifdef of the project lives in the
@@ -8,11 +8,19 @@
 
 #include "error.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <sys/types.h>
 
 namespace jd {
+
+struct LaunchTarget {
+    std::uint32_t flags = 0; // ProbeFlags
+    std::int32_t target = 0; // Linux: leader pid; FreeBSD: jid
+    int fd = -1;             // Linux: pidfd of the leader (not ours to close)
+    std::string name;        // FreeBSD: jail name, checked by the probe
+};
 
 class Jail {
   public:
@@ -34,19 +42,10 @@ class Jail {
     // leader's pid and start time, since a pid namespace inode can be reused.
     virtual std::string identity() const { return key(); }
 
-    // fork(2) a child that is attached to the jail (namespaces entered /
-    // jail_attach done, root and cwd inside the jail). Returns the child's pid
-    // in the parent, 0 in the child, -1 with err set on failure. In the child
-    // a failure is reported by returning 0 with child_errno() != 0; the caller
-    // then reports and _exit()s.
-    virtual pid_t fork_attached(Error& err) = 0;
-    // In the child: errno and stage of a failed attach, 0 when attached.
-    int child_errno() const { return child_errno_; }
-    const char* child_stage() const { return child_stage_; }
-
-  protected:
-    int child_errno_ = 0;
-    const char* child_stage_ = "";
+    // What a probe needs to attach itself to this jail (probe_abi.hpp): the
+    // flags and target of its ProbeConfig and, on Linux, the leader's pidfd
+    // for the probe's descriptor 4. Fails when the jail is gone.
+    virtual bool launch_target(LaunchTarget& t, Error& err) const = 0;
 };
 
 struct JailOptions {

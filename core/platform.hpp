@@ -18,12 +18,6 @@ namespace jd::platform {
 // getpeereid(2)).
 bool peer_creds(int fd, uid_t& uid, gid_t& gid);
 
-// In a freshly forked probe child, after the uid/gid change: forbid new
-// privileges, drop every capability, forbid tracing and core dumps, and ask
-// to be killed when the daemon (daemon_pid) dies. Last step before exec.
-// Returns 0 or an errno; *stage names the step that failed.
-int harden_child(pid_t daemon_pid, const char** stage);
-
 // Call done(wait_status) once when child pid (ours, not yet reaped) exits;
 // the watcher reaps it. No SIGCHLD handler that waits on -1: Boost.Process
 // owns its own children.

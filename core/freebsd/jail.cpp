@@ -1,10 +1,12 @@
 // The FreeBSD jail backend: a jail is named by its jid or its name, looked
-// up with jail_get(2) and entered with jail_attach(2).
+// up with jail_get(2); the probe enters it itself with jail_attach(2)
+// (freebsd/probe_os.cpp).
 //
 // Checked against jail(2) (jail_get, jail_attach) and chdir(2). Not compiled
 // or run on Linux: see README.md in this directory.
 
 #include "../jail.hpp"
+#include "../probe_abi.hpp"
 
 // <sys/param.h> first: jail(2) requires it before <sys/jail.h>.
 #include <sys/param.h>
@@ -107,10 +109,7 @@ bool all_digits(const std::string& s) {
 
 class FreeBSDJail : public Jail {
   public:
-    FreeBSDJail(int jid, std::string name) : jid_(jid), name_(std::move(name)) {
-        // Built here, in the parent: the child only points at it.
-        std::snprintf(stage_, sizeof(stage_), "jail_attach(%d)", jid_);
-    }
+    FreeBSDJail(int jid, std::string name) : jid_(jid), name_(std::move(name)) {}
 
     // Both parts make the key: a jail restarted under the same name usually
     // gets a new jid, and jids are handed out again after a wrap at JAIL_MAX.
@@ -124,50 +123,23 @@ class FreeBSDJail : public Jail {
         return lookup(jid_, "", now, nullptr) == 0 && now.name == name_;
     }
 
-    pid_t fork_attached(Error& err) override {
-        // Checked in the parent so that a vanished jail is a clear error here
-        // rather than a failed child. A jail removed between this check and
-        // jail_attach() makes the child fail with EINVAL, as reported below.
+    bool launch_target(LaunchTarget& t, Error& err) const override {
+        // Checked here so that a vanished jail is a clear error at once; the
+        // probe checks jid and name again just before jail_attach(2).
         if (!alive()) {
             err.set(EX_NOHOST_,
                     "jail " + name_ + " (jid " + std::to_string(jid_) + ") is gone or dying");
-            return -1;
+            return false;
         }
-
-        pid_t pid = fork();
-        if (pid == -1) {
-            err.set(EX_OSERR_, errno_text("fork", errno));
-            return -1;
-        }
-        if (pid > 0)
-            return pid;
-
-        // Child. Only system calls from here on, no allocation.
-        //
-        // jail_attach(2) needs root (EPERM otherwise) and fails with EINVAL
-        // when the jail does not exist; the kernel also refuses a dying jail
-        // with EINVAL. It chroots to the jail's path internally (jail(2)).
-        if (jail_attach(jid_) == -1) {
-            child_errno_ = errno;
-            child_stage_ = stage_;
-            return 0;
-        }
-        // jail(2) only promises a chroot(2), and chroot(2) "has no effect on
-        // the process's current directory". Recent kernels also move the
-        // cwd to the jail's root, but nothing should depend on that: leave
-        // no host directory as our cwd.
-        if (chdir("/") == -1) {
-            child_errno_ = errno;
-            child_stage_ = "chdir(/)";
-            return 0;
-        }
-        return 0;
+        t.flags = 0;
+        t.target = jid_;
+        t.name = name_;
+        return true;
     }
 
   private:
     int jid_;
     std::string name_;
-    char stage_[32];
 };
 
 } // namespace

@@ -1,8 +1,8 @@
-// FreeBSD services for the daemon: peer credentials, hardening of the probe
-// child, reaping of our own children, pidfile(3), setproctitle(3).
+// FreeBSD services for the daemon: peer credentials, reaping of our own
+// children (kqueue(2) EVFILT_PROC), pidfile(3), setproctitle(3).
 //
-// Checked against getpeereid(3), procctl(2), getppid(2), wait(2),
-// pidfile(3) and setproctitle(3). Not compiled or run on Linux: see
+// Checked against getpeereid(3), kqueue(2), wait(2), pidfile(3) and
+// setproctitle(3). Not compiled or run on Linux: see
 // README.md in this directory.
 
 #include "../platform.hpp"
@@ -10,20 +10,21 @@
 // <sys/param.h> first: it brings <sys/types.h>, which the others rely on.
 #include <sys/param.h>
 
-#include <sys/procctl.h>
+#include <sys/event.h>
 #include <sys/wait.h>
 
+#include <fcntl.h>
 #include <libutil.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cerrno>
-#include <map>
 #include <memory>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -38,73 +39,17 @@ bool peer_creds(int fd, uid_t& uid, gid_t& gid) {
 
 namespace {
 
-int failed(const char** stage, const char* what) {
-    if (stage != nullptr)
-        *stage = what;
-    return errno;
-}
-
-} // namespace
-
-// procctl(2) with P_PID and id 0 acts on the caller ("id zero is a shortcut
-// for the calling process ID", documented from FreeBSD 13.2). Current kernels
-// also skip, for id 0, the debug-permission check they apply to an explicit
-// pid, which security.bsd.unprivileged_proc_debug=0 could make fail for a
-// probe that has already dropped root.
+// Child exits through one kqueue(2) per io_context: EVFILT_PROC with
+// NOTE_EXIT for each watched pid, so an exit costs one event and one
+// waitpid(2) for that pid, however many children are watched. The kqueue
+// descriptor itself is watched by Asio's reactor (a kqueue is readable when
+// events are pending: kqueue(2)). An Asio service, so that it lives and dies
+// with its io_context.
 //
-// FreeBSD has no per-process capability sets to drop: after the uid change
-// the probe holds exactly what its uid inside the jail holds.
-int harden_child(pid_t daemon_pid, const char** stage) {
-#ifdef PROC_NO_NEW_PRIVS_CTL
-    // FreeBSD 14+: set-user-ID and set-group-ID bits are ignored by every
-    // later execve(2) of this process and its descendants. Cannot be undone.
-    int nnp = PROC_NO_NEW_PRIVS_ENABLE;
-    if (procctl(P_PID, 0, PROC_NO_NEW_PRIVS_CTL, &nnp) == -1)
-        return failed(stage, "procctl(PROC_NO_NEW_PRIVS_CTL)");
-#endif
-
-    // No ptrace(2), ktrace(2), debugging sysctls, hwpmc(4), dtrace(1) and no
-    // core dumps. PROC_TRACE_CTL_DISABLE would be undone by the execve(2) of
-    // the probe; PROC_TRACE_CTL_DISABLE_EXEC persists across it. EBUSY means
-    // this process is already being traced or ktraced: refuse to go on.
-    int trace = PROC_TRACE_CTL_DISABLE_EXEC;
-    if (procctl(P_PID, 0, PROC_TRACE_CTL, &trace) == -1)
-        return failed(stage, "procctl(PROC_TRACE_CTL)");
-
-    // SIGKILL when our parent, the daemon, exits. On FreeBSD a uid change
-    // does not clear this (procctl(2): it is cleared only for children and
-    // when executing set-user-ID or set-group-ID binaries, and the probe is
-    // neither), but it still comes last, as on Linux, so that nothing after
-    // it can undo it.
-    int sig = SIGKILL;
-    if (procctl(P_PID, 0, PROC_PDEATHSIG_CTL, &sig) == -1)
-        return failed(stage, "procctl(PROC_PDEATHSIG_CTL)");
-
-    // If the daemon died before the line above, no signal will come: we
-    // were already reparented. Ask getppid(2) rather than kill(daemon_pid,
-    // 0): from inside the jail a host process is invisible, and kill(2)
-    // fails with ESRCH even for a live daemon. getppid(2) is not filtered by
-    // jails and changes to the reaper's pid when the parent exits.
-    if (getppid() != daemon_pid) {
-        if (stage != nullptr)
-            *stage = "getppid";
-        return ESRCH;
-    }
-    return 0;
-}
-
-namespace {
-
-// One SIGCHLD signal_set per io_context, shared by every watched pid. An
-// Asio service, so that it lives and dies with its io_context (tests make
-// several in a row).
-//
-// Boost.Process v2 on FreeBSD (1.81, unless BOOST_PROCESS_V2_ENABLE_PDFORK)
-// waits for its children the same way: its own signal_set on SIGCHLD and
-// waitpid(2) on its own pid. Asio delivers each SIGCHLD to every signal_set
-// waiting for it, so both see every signal. Here, as there, waitpid(2) is
-// only ever called for pids we watch: waitpid(-1) would steal the exit
-// status of Boost.Process's children.
+// Boost.Process v2 on FreeBSD (1.81) waits for its own children with a
+// SIGCHLD signal_set and waitpid(2) on their pids. Here, as there,
+// waitpid(2) is only ever called for pids we watch: waitpid(-1) would steal
+// the exit status of Boost.Process's children.
 class ChildWatcher : public boost::asio::execution_context::service {
   public:
     static inline boost::asio::execution_context::id id;
@@ -113,63 +58,101 @@ class ChildWatcher : public boost::asio::execution_context::service {
         : boost::asio::execution_context::service(io), io_(io) {}
 
     void watch(pid_t pid, std::function<void(int)> done) {
+        if (!open())
+            return poll_later(pid, std::move(done));
+        // kqueue(2): EV_ONESHOT removes the event after it fired. A child
+        // that has exited already (a zombie) still has its process and
+        // fires at once; if the kernel answers ESRCH all the same, ask
+        // waitpid(2) from the loop.
+        struct kevent kev;
+        EV_SET(&kev, pid, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
+        if (kevent(kq_->native_handle(), &kev, 1, nullptr, 0, nullptr) == -1)
+            return poll_later(pid, std::move(done));
         waiting_[pid] = std::move(done);
-        if (!sigchld_) {
-            sigchld_ = std::make_unique<boost::asio::signal_set>(io_, SIGCHLD);
-            arm();
-        }
-        // The child may have exited before any signal_set existed, or before
-        // ours did: that SIGCHLD is lost to us. Look once, from the loop.
-        boost::asio::post(io_, [this] { reap(); });
     }
 
   private:
     void shutdown() override {
-        sigchld_.reset();
+        kq_.reset();
         waiting_.clear();
     }
 
-    void arm() {
-        sigchld_->async_wait([this](const boost::system::error_code& ec, int) {
-            if (ec)
-                return; // operation_aborted: the io_context is going away
-            reap();
-            arm();
-        });
+    bool open() {
+        if (kq_)
+            return true;
+        // kqueue(2): not inherited across fork(2); close-on-exec all the same.
+        int fd = kqueue();
+        if (fd == -1)
+            return false;
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        kq_ = std::make_unique<boost::asio::posix::stream_descriptor>(io_, fd);
+        arm();
+        return true;
     }
 
-    // SIGCHLD carries no pid and several exits may share one signal: ask
-    // each watched pid. WNOHANG: never block the loop.
-    void reap() {
+    void arm() {
+        kq_->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                        [this](const boost::system::error_code& ec) {
+                            if (ec)
+                                return; // operation_aborted: going away
+                            drain();
+                            arm();
+                        });
+    }
+
+    // Every pending exit, without blocking (a zero timeout).
+    void drain() {
+        struct kevent evs[64];
+        struct timespec zero = {0, 0};
+        int n;
+        while ((n = kevent(kq_->native_handle(), nullptr, 0, evs, 64, &zero)) == -1 &&
+               errno == EINTR) {
+        }
         std::vector<std::pair<std::function<void(int)>, int>> exited;
-        for (auto it = waiting_.begin(); it != waiting_.end();) {
+        for (int i = 0; i < n; ++i) {
+            if (evs[i].filter != EVFILT_PROC || !(evs[i].fflags & NOTE_EXIT))
+                continue;
+            pid_t pid = pid_t(evs[i].ident);
+            auto it = waiting_.find(pid);
+            if (it == waiting_.end())
+                continue;
             int status = 0;
             pid_t r;
-            do
-                r = waitpid(it->first, &status, WNOHANG);
-            while (r == -1 && errno == EINTR);
-
-            if (r == it->first && !WIFSTOPPED(status)) {
-                exited.emplace_back(std::move(it->second), status);
-                it = waiting_.erase(it);
-            } else if (r == -1 && errno == ECHILD) {
-                // Reaped by someone else (only a waitpid(-1) elsewhere could
-                // do that): the status is lost. -1 is no valid wait status.
-                exited.emplace_back(std::move(it->second), -1);
-                it = waiting_.erase(it);
-            } else {
-                ++it; // 0: still running
+            while ((r = waitpid(pid, &status, WNOHANG)) == -1 && errno == EINTR) {
             }
+            // The event's data holds the wait(2) status as well: use it when
+            // the zombie is gone (ECHILD: only a waitpid(-1) elsewhere could
+            // have taken it).
+            if (r != pid)
+                status = r == -1 ? int(evs[i].data) : -1;
+            exited.emplace_back(std::move(it->second), status);
+            waiting_.erase(it);
         }
-        // Callbacks may watch new children (respawn): call them only now that
-        // the map is no longer being walked.
+        // Callbacks may watch new children: call them only now.
         for (auto& [done, status] : exited)
             done(status);
     }
 
+    // Without a kqueue event: ask waitpid(2) every 100 ms.
+    void poll_later(pid_t pid, std::function<void(int)> done) {
+        auto t = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(100));
+        t->async_wait(
+            [this, t, pid, done = std::move(done)](const boost::system::error_code& ec) mutable {
+                if (ec)
+                    return;
+                int status = 0;
+                pid_t r;
+                while ((r = waitpid(pid, &status, WNOHANG)) == -1 && errno == EINTR) {
+                }
+                if (r == pid || r == -1)
+                    return done(r == pid ? status : -1);
+                poll_later(pid, std::move(done));
+            });
+    }
+
     boost::asio::io_context& io_;
-    std::unique_ptr<boost::asio::signal_set> sigchld_;
-    std::map<pid_t, std::function<void(int)>> waiting_;
+    std::unique_ptr<boost::asio::posix::stream_descriptor> kq_;
+    std::unordered_map<pid_t, std::function<void(int)>> waiting_;
 };
 
 } // namespace

@@ -1,26 +1,107 @@
-// What the probe does on FreeBSD. Plain C calls: the probe is a small static
-// program. Checked against procctl(2) and setproctitle(3). Not compiled or
-// run on Linux: see README.md in this directory.
+// FreeBSD part of the probe: jail_attach(2) by jid, after checking that the
+// jid still names the jail the daemon resolved. The daemon started us on
+// the host, outside every jail; tracing is off before we attach.
+//
+// Checked against jail(2), procctl(2), getppid(2) (FreeBSD 14). Cross-built
+// from Linux; never run on a FreeBSD kernel yet: see README.md here.
 
 #include "../probe_os.hpp"
 
-#include <sys/types.h>
+// <sys/param.h> first: jail(2) requires it before <sys/jail.h>.
+#include <sys/param.h>
 
+#include <sys/jail.h>
 #include <sys/procctl.h>
+#include <sys/uio.h>
 
-void probe_os_setup(const char* title) {
-    // No setproctitle(3) here. The daemon exec'd us with argv = { title }, so
-    // ps(1) and pgrep(1)/pkill(1) -f already read exactly the title (from the
-    // kernel's copy of the arguments). setproctitle("%s", title) would turn
-    // it into "progname: title" and break the anchored pkill -f '^REBOOT$'.
-    (void)title;
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <sysexits.h>
+#include <unistd.h>
 
-    // No tracing and no core dumps (procctl(2): tracing "includes ... core
-    // dumping"). The daemon already set this before exec; DISABLE_EXEC, not
-    // DISABLE: on a process with the persistent setting, DISABLE would
-    // switch the persistence off. id 0 is the caller. Failure (EBUSY: we are
-    // being traced) only loses hardening, and the daemon's own call has
-    // already refused that case.
-    int mode = PROC_TRACE_CTL_DISABLE_EXEC;
+namespace {
+
+bool failed(ProbeFailure& f, int code, const char* what) {
+    f.code = code;
+    f.err = errno;
+    f.what = what;
+    return false;
+}
+
+void param(struct iovec* iov, const char* name, void* value, size_t len) {
+    iov[0].iov_base = const_cast<char*>(name);
+    iov[0].iov_len = std::strlen(name) + 1;
+    iov[1].iov_base = value;
+    iov[1].iov_len = len;
+}
+
+// Does jid still name a live jail called name? jail_get(2) by jid, flags 0
+// (a dying jail is not found); the name buffer is zero-filled and the
+// kernel writes the jail's name into it.
+bool same_jail(int jid, const char* name) {
+    char namebuf[MAXHOSTNAMELEN] = {};
+    int id = jid;
+    struct iovec iov[4];
+    param(&iov[0], "jid", &id, sizeof id);
+    param(&iov[2], "name", namebuf, sizeof namebuf);
+    if (jail_get(iov, 4, 0) == -1)
+        return false;
+    namebuf[sizeof namebuf - 1] = '\0';
+    return std::strcmp(namebuf, name) == 0;
+}
+
+} // namespace
+
+void probe_os_first() {
+    // No ptrace(2), ktrace(2), core dumps or debugging sysctls on us from
+    // now on (procctl(2) PROC_TRACE_CTL; id 0 is the caller). No later exec
+    // follows, so DISABLE (undone by exec) is enough. Failure (EBUSY: host
+    // root traces us already) only loses hardening against the host.
+    int mode = PROC_TRACE_CTL_DISABLE;
     (void)procctl(P_PID, 0, PROC_TRACE_CTL, &mode);
+}
+
+bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
+    if (!same_jail(cfg.target, cfg.jail_name)) {
+        errno = ENOENT;
+        return failed(f, EX_NOHOST, "the jail is gone or dying");
+    }
+    // jail_attach(2): root only; EINVAL when the jail does not exist (or is
+    // dying). It chroots to the jail's path.
+    if (jail_attach(cfg.target) == -1)
+        return failed(f, errno == EINVAL ? EX_NOHOST : EX_OSERR, "jail_attach");
+    // chroot(2) leaves the cwd alone; jail(2) promises only the chroot.
+    if (chdir("/") == -1)
+        return failed(f, EX_OSERR, "chdir(/)");
+    return true;
+}
+
+bool probe_os_harden(const jd::ProbeConfig& cfg, ProbeFailure& f) {
+#ifdef PROC_NO_NEW_PRIVS_CTL
+    // FreeBSD 14+: set-user-ID and set-group-ID bits are ignored by every
+    // later execve(2). Cannot be undone.
+    int nnp = PROC_NO_NEW_PRIVS_ENABLE;
+    if (procctl(P_PID, 0, PROC_NO_NEW_PRIVS_CTL, &nnp) == -1)
+        return failed(f, EX_OSERR, "procctl(PROC_NO_NEW_PRIVS_CTL)");
+#endif
+    // SIGKILL when the daemon, our parent, exits. Last, as on Linux.
+    int sig = SIGKILL;
+    if (procctl(P_PID, 0, PROC_PDEATHSIG_CTL, &sig) == -1)
+        return failed(f, EX_OSERR, "procctl(PROC_PDEATHSIG_CTL)");
+    // If the daemon died before that, we were reparented already. getppid(2)
+    // is not filtered by jails (kill(daemon, 0) would be: ESRCH from inside).
+    if (getppid() != pid_t(cfg.daemon_pid)) {
+        errno = ESRCH;
+        return failed(f, EX_UNAVAILABLE, "the daemon is gone");
+    }
+    return true;
+}
+
+void probe_os_title(const char* title) {
+    // No setproctitle(3): argv already is exactly the title, which ps(1) and
+    // pkill -f read from the kernel's copy of the arguments;
+    // setproctitle("%s", t) would make it "progname: t" and break
+    // pkill -f '^REBOOT$'.
+    (void)title;
 }

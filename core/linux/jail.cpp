@@ -1,7 +1,9 @@
 // Linux backend: a "jail" is the set of namespaces of a process (a
-// container's leader). The target is pinned by pidfd; the probe is forked
-// into its pid namespace by the daemon and joins the rest itself.
+// container's leader). The target is pinned by pidfd; the probe joins its
+// namespaces itself from that pidfd (linux/probe_os.cpp).
 #include "jail.hpp"
+
+#include "probe_abi.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -70,12 +72,6 @@ unsigned long long start_time(pid_t pid) {
     return ec == std::errc() && p == field.data() + field.size() ? v : 0;
 }
 
-// The daemon's own pid namespace, to return to after forking a probe.
-int own_pidns_fd() {
-    static int fd = ::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-    return fd;
-}
-
 bool parse_pid(const std::string& s, pid_t& pid) {
     long v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -83,40 +79,6 @@ bool parse_pid(const std::string& s, pid_t& pid) {
         return false;
     pid = pid_t(v);
     return true;
-}
-
-// Move the calling process into the cgroups that pid is in (cgroup v2 and
-// v1 hierarchies). Best effort: a missing hierarchy is skipped.
-void join_cgroups(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
-    std::string line;
-    while (std::getline(in, line)) {
-        // "ID:controllers:/path"
-        auto a = line.find(':'), b = line.find(':', a + 1);
-        if (a == std::string::npos || b == std::string::npos)
-            continue;
-        std::string ctrl = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
-        if (path.empty() || path[0] != '/' || path.find("/..") != std::string::npos)
-            continue;
-        std::vector<std::string> bases;
-        if (ctrl.empty()) {
-            bases = {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"};
-        } else {
-            if (ctrl.rfind("name=", 0) == 0)
-                ctrl = ctrl.substr(5);
-            bases = {"/sys/fs/cgroup/" + ctrl};
-        }
-        for (const std::string& base : bases) {
-            std::string procs = base + path + "/cgroup.procs";
-            int fd = ::open(procs.c_str(), O_WRONLY | O_CLOEXEC);
-            if (fd < 0)
-                continue;
-            ssize_t n = ::write(fd, "0\n", 2);
-            ::close(fd);
-            if (n == 2)
-                break;
-        }
-    }
 }
 
 // The pidfd that pins a jail's leader, shared by every LinuxJail of that
@@ -172,74 +134,22 @@ class LinuxJail : public Jail {
         return pidfd_alive(pidfd_) == 0 && ns_inode(pid_, "pid", ino) && ino == pidns_;
     }
 
-    pid_t fork_attached(Error& err) override {
-        if (own_pidns_fd() < 0) {
-            err.set(EX_OSERR_, errno_text("open /proc/self/ns/pid", errno));
-            return -1;
+    bool launch_target(LaunchTarget& t, Error& err) const override {
+        if (!alive()) {
+            err.set(EX_NOHOST_, "jail " + name() + " is gone (its leader, pid " +
+                                    std::to_string(pid_) + ", exited)");
+            return false;
         }
-        // Only the pid namespace is joined here, by the daemon: it applies to
-        // the children forked next. Everything else in the child.
-        if (setns(pidfd_, CLONE_NEWPID) != 0) {
-            err.set(errno == ESRCH ? EX_NOHOST_ : EX_OSERR_,
-                    errno_text("enter pid namespace of " + name(), errno));
-            return -1;
-        }
-        pid_t pid = fork();
-        int fork_errno = errno;
-        if (pid != 0 && setns(own_pidns_fd(), CLONE_NEWPID) != 0) {
-            // Cannot happen for our own namespace; if it did, every later
-            // fork would land in the wrong place. Refuse to go on.
-            perror("jaildaemon: return to own pid namespace");
-            abort();
-        }
-        if (pid < 0) {
-            err.set(EX_OSERR_, errno_text("fork", fork_errno));
-            return -1;
-        }
-        if (pid == 0)
-            attach_child();
-        return pid;
+        // The probe joins the namespaces itself, from this pidfd: the
+        // daemon never enters any.
+        t.flags = own_user_ ? std::uint32_t(kProbeOwnUser) : 0u;
+        t.target = std::int32_t(pid_);
+        t.fd = pidfd_;
+        t.name = name();
+        return true;
     }
 
   private:
-    void fail(const char* stage) {
-        child_errno_ = errno ? errno : EPERM;
-        child_stage_ = stage;
-    }
-
-    // In the child: cgroup, namespaces, root. Sets child_errno_ on failure.
-    void attach_child() {
-        std::string proc = "/proc/" + std::to_string(pid_);
-        // Opened through the host's /proc before the mount namespace changes;
-        // the pidfd check after it makes sure it is still the pinned process.
-        int root = ::open((proc + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root < 0)
-            return fail("open jail root");
-        if (pidfd_alive(pidfd_) != 0)
-            return fail("jail leader gone");
-        join_cgroups(pid_);
-
-        int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
-        if (own_user_)
-            flags |= CLONE_NEWUSER;
-        if (setns(pidfd_, flags) != 0)
-            return fail("setns");
-        // A probe must see the jail's root, never the host's: otherwise jail
-        // root could read the host through /proc/<probe>/root.
-        if (fchdir(root) != 0 || chroot(".") != 0 || chdir("/") != 0)
-            return fail("chroot to jail root");
-        ::close(root);
-        if (own_user_) {
-            // Become root of the container's user namespace, so that the
-            // container's root may signal us. setgroups may be denied
-            // (setgroups=deny in rootless containers): not fatal.
-            gid_t g = 0;
-            (void)setgroups(1, &g);
-            if (setgid(0) != 0 || setuid(0) != 0)
-                return fail("become root of user namespace");
-        }
-    }
-
     pid_t pid_;
     std::shared_ptr<LeaderPin> pin_;
     int pidfd_; // pin_->fd

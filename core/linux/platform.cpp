@@ -8,9 +8,6 @@
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
-#include <linux/capability.h>
-#include <linux/close_range.h>
-#include <linux/securebits.h>
 #include <memory>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -29,39 +26,6 @@ bool peer_creds(int fd, uid_t& uid, gid_t& gid) {
     uid = cred.uid;
     gid = cred.gid;
     return true;
-}
-
-int harden_child(pid_t, const char** stage) {
-    // Nothing of the daemon's may cross exec but stdio.
-    *stage = "close_range";
-    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
-        return errno;
-    *stage = "no_new_privs";
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        return errno;
-    if (geteuid() == 0) {
-        // Root (of the host or of the jail's user namespace): drop every
-        // capability for good, so that exec does not grant them back.
-        *stage = "drop capabilities";
-        for (int cap = 0; cap <= 63; ++cap)
-            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
-                return errno;
-        if (prctl(PR_SET_SECUREBITS,
-                  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-                      SECBIT_NO_SETUID_FIXUP_LOCKED,
-                  0, 0, 0) != 0)
-            return errno;
-        (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-        struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-        struct __user_cap_data_struct d[2] = {};
-        if (syscall(SYS_capset, &h, d) != 0)
-            return errno;
-    }
-    // Last: a uid change clears the parent-death signal.
-    *stage = "parent death signal";
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-        return errno;
-    return 0;
 }
 
 namespace {

@@ -17,7 +17,7 @@ using jd::Respawn;
 
 namespace {
 
-// A jail that is only a name: never forks.
+// A jail that is only a name: starts no probes.
 class FakeJail : public jd::Jail {
   public:
     FakeJail(std::string key, std::string name, long id)
@@ -26,9 +26,9 @@ class FakeJail : public jd::Jail {
     std::string name() const override { return name_; }
     long id() const override { return id_; }
     bool alive() const override { return true; }
-    pid_t fork_attached(jd::Error& err) override {
-        err.set(jd::EX_SOFTWARE_, "FakeJail does not fork");
-        return -1;
+    bool launch_target(jd::LaunchTarget&, jd::Error& err) const override {
+        err.set(jd::EX_SOFTWARE_, "FakeJail starts no probes");
+        return false;
     }
 
   private:

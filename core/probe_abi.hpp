@@ -1,0 +1,59 @@
+// What the daemon and the probe program say to each other. The probe
+// includes nothing else of the daemon: plain structs, no library types.
+//
+// The daemon starts the probe (posix_spawn, on the host, outside every jail)
+// with argv = { title }, an empty environment and these descriptors:
+//   0-2  /dev/null
+//   3    kStatusFd: a SOCK_SEQPACKET socket; the daemon has already written
+//        one ProbeConfig into it; the probe answers with ProbeStatus messages
+//   4    kTargetFd: Linux only, a pidfd of the jail's leader
+// Every other descriptor is closed before exec.
+#pragma once
+
+#include <cstdint>
+
+namespace jd {
+
+// The exit status a probe uses to say "SIGHUP received: run the command".
+// Anything else (a signal, another code) means it died for another reason.
+constexpr int kProbeTriggered = 74;
+
+constexpr int kStatusFd = 3;
+constexpr int kTargetFd = 4;
+
+constexpr std::uint32_t kProbeAbi = 0x6a640002; // "jd", version 2
+
+enum ProbeFlags : std::uint32_t {
+    kProbeHost = 1u << 0,    // the host pseudo-jail: attach to nothing
+    kProbeOwnUser = 1u << 1, // Linux: the jail has its own user namespace
+    kProbeUid = 1u << 2,     // uid is set (-u)
+    kProbeGid = 1u << 3,     // gid is set (-g)
+};
+
+// Daemon -> probe, once, before the probe runs.
+struct ProbeConfig {
+    std::uint32_t abi = kProbeAbi;
+    std::uint32_t flags = 0;
+    std::int32_t target = 0;     // Linux: leader pid on the host; FreeBSD: jid
+    std::int32_t daemon_pid = 0; // the probe's parent, checked at the end
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
+    char jail_name[256] = {}; // FreeBSD: checked against the jid before attaching
+};
+
+enum class ProbeReport : std::uint32_t {
+    child = 1,  // Linux stage 1: "the probe is host pid `pid`" (first message)
+    ready = 2,  // attached, privileges dropped, waiting for SIGHUP
+    failed = 3, // could not attach: err, code and text say why
+};
+
+// Probe -> daemon.
+struct ProbeStatus {
+    ProbeReport kind = ProbeReport::failed;
+    std::int32_t pid = 0;  // child: the probe's pid in the daemon's namespace
+    std::int32_t err = 0;  // failed: errno, 0 when text says it all
+    std::int32_t code = 0; // failed: sysexits(3) code for the client
+    char text[96] = {};    // failed: the step, e.g. "setns" or "uid 7 not in ..."
+};
+
+} // namespace jd

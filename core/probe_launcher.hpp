@@ -1,0 +1,88 @@
+// Starting probes, asynchronously: the daemon posix_spawn(2)s the static
+// probe program on the host (outside every jail), hands it its
+// configuration on a status socket, and waits in the event loop for "ready"
+// or the exact error. It never blocks on anything a jail controls.
+#pragma once
+
+#include "error.hpp"
+#include "jail.hpp"
+#include "protocol.hpp"
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace jd {
+
+// The probe program, checked once when the daemon starts.
+class ProbeImage {
+  public:
+    // path must be a regular executable file that only root can change.
+    bool open(const std::string& path, Error& err);
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+};
+
+// Where the exit status of a started probe goes. Until the daemon says
+// where (set()), a status that comes in is kept and delivered on set().
+class ExitSlot {
+  public:
+    explicit ExitSlot(boost::asio::io_context& io) : io_(io) {}
+    void set(std::function<void(int status)> fn);
+    void fire(int status);
+
+  private:
+    boost::asio::io_context& io_;
+    std::function<void(int)> fn_;
+    std::optional<int> early_;
+};
+
+class ProbeLauncher {
+  public:
+    // Called once, from the event loop: with the probe's host pid and its
+    // exit slot once it is ready, or with pid -1 and err.
+    using Done = std::function<void(pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& err)>;
+
+    ProbeLauncher(boost::asio::io_context& io, const ProbeImage& image, int devnull);
+    ~ProbeLauncher();
+
+    // Start a probe for spec in jail. At most kMaxInFlight start at once;
+    // more wait their turn.
+    void start(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done);
+    // SIGKILL every probe still starting (daemon stop); their Done is not called.
+    void kill_all();
+    std::size_t in_flight() const { return running_; }
+
+    static constexpr std::size_t kMaxInFlight = 64;
+    static constexpr int kReadySeconds = 5;
+
+  private:
+    struct Launch;
+    struct Queued {
+        std::shared_ptr<Jail> jail;
+        ProbeSpec spec;
+        Done done;
+    };
+    void launch(Queued q);
+    void finish(const std::shared_ptr<Launch>& l, pid_t pid, const Error& err);
+    void next();
+
+    boost::asio::io_context& io_;
+    const ProbeImage& image_;
+    int devnull_;
+    std::size_t running_ = 0;
+    std::deque<Queued> queue_;
+    std::vector<std::weak_ptr<Launch>> live_;
+};
+
+} // namespace jd
