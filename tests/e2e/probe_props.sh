@@ -35,6 +35,17 @@ check_eq "not dumpable: /proc/PID/environ is root-only" root "$(stat -c %U "/pro
 for ns in pid mnt uts ipc net cgroup; do
     check_eq "in the jail's $ns namespace" "$(readlink "/proc/$LEADER/ns/$ns")" "$(readlink "/proc/$P/ns/$ns")"
 done
+check_eq "it is the probe program, not the daemon" "$(readlink -f "$PROBE")" "$(readlink "/proc/$P/exe")"
+check "not dumpable: its own uid cannot read its memory map" \
+    sh -c "! setpriv --reuid 65534 --regid 100 --clear-groups cat /proc/$P/maps >/dev/null 2>&1"
+for ns in pid mnt user; do
+    check_eq "the daemon itself never entered the jail's $ns namespace" \
+        "$(readlink /proc/self/ns/$ns)" "$(readlink "/proc/$DAEMON_PID/ns/$ns")"
+done
+check_eq "the daemon's children are the two probes (no launcher left)" 2 "$(pgrep -P "$DAEMON_PID" | wc -l)"
+check_eq "seen from the jail, its processes are init and the two probes" \
+    "$(printf '%s\n' jaildaemon-probe jaildaemon-probe sleep | xargs)" \
+    "$(in_jail "$LEADER" sh -c 'for p in /proc/[0-9]*; do [ "$p" = /proc/$$ ] || cat $p/comm; done' 2>/dev/null | sed 's/^route config u.*/jaildaemon-probe/; s/^ROOTPROBE$/jaildaemon-probe/' | sort | xargs)"
 check_eq "its parent is the daemon" "$DAEMON_PID" "$(awk '/^PPid/ {print $2}' "/proc/$P/status")"
 check_eq "inside the jail its parent is outside (ppid 0)" 0 \
     "$(in_jail "$LEADER" sh -c 'awk "/^PPid/ {print \$2}" /proc/$(pgrep -f "^ROOTPROBE$")/status')"
