@@ -82,7 +82,6 @@ class Daemon {
           runner_(io) {}
 
     void start() {
-        accept();
         signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
             if (!ec)
                 stop(sig);
@@ -95,7 +94,12 @@ class Daemon {
                  std::to_string(opts_.limits.command_timeout.count()) + " s");
     }
 
-    void restore(const SavedState& saved);
+    // Bring saved probes back, all started side by side; restored() is
+    // called once every one of them is running or has failed its first try.
+    void restore(const SavedState& saved, std::function<void()> restored);
+    // Take requests: once restored, so that the first answer already sees
+    // every restored probe running.
+    void serve() { accept(); }
     using Done = std::function<void(Reply)>;
     // Answer one request line; done may be called later, from the loop.
     void handle(const std::string& line, uid_t peer, Done done);
@@ -158,7 +162,7 @@ class Daemon {
                     std::shared_ptr<ExitSlot> exit, Done done);
     Reply remove(const Request& r);
     Reply list(const Request& r);
-    void spawn(std::uint64_t id);
+    void spawn(std::uint64_t id, std::function<void()> then = {});
     void spawn_failed(std::uint64_t id, const Error& err);
     void adopt(Probe& p, pid_t pid, std::shared_ptr<ExitSlot> exit);
     void respawn(std::uint64_t id);
@@ -310,10 +314,15 @@ void Daemon::write_state() {
         log_err("state NOT saved, a restart would lose changes: " + err.what);
 }
 
-void Daemon::restore(const SavedState& saved) {
+void Daemon::restore(const SavedState& saved, std::function<void()> restored_cb) {
     JailOptions jo;
     jo.allow_host = opts_.allow_host;
     std::size_t restored = 0;
+    auto pending = std::make_shared<std::size_t>(1);
+    auto one_done = [pending, restored_cb] {
+        if (--*pending == 0 && restored_cb)
+            restored_cb();
+    };
     for (const SavedProbe& sp : saved.probes) {
         std::string who = "saved probe " + std::to_string(sp.id) + " " + quoted(sp.spec.title) +
                           " in jail " + (sp.spec.label.empty() ? sp.spec.jail : sp.spec.label);
@@ -341,13 +350,15 @@ void Daemon::restore(const SavedState& saved) {
         ++restored;
         // All at once: the launcher starts them side by side. A probe that
         // fails to start is tried again (spawn_failed), not dropped at once.
-        spawn(p.id);
+        ++*pending;
+        spawn(p.id, one_done);
     }
     registry_.set_next_id(saved.next_id);
     if (!saved.probes.empty())
         log_info("restored " + std::to_string(restored) + " of " +
                  std::to_string(saved.probes.size()) + " saved probes from " + state_.path());
     save();
+    one_done();
 }
 
 void Daemon::add(const ProbeSpec& spec, Done done) {
@@ -427,15 +438,25 @@ Reply Daemon::list(const Request& req) {
     return r;
 }
 
-void Daemon::spawn(std::uint64_t id) {
+void Daemon::spawn(std::uint64_t id, std::function<void()> then) {
     Probe* p = registry_.find(id);
-    if (!p || p->pid || launching_.count(id))
+    if (!p || p->pid || launching_.count(id)) {
+        if (then)
+            then();
         return; // removed, already back, or on its way
+    }
     p->state = ProbeState::spawning;
     launching_.insert(id);
     launcher_.start(p->jail, p->spec,
-                    [this, id](pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& err) {
+                    [this, id, then](pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& err) {
                         launching_.erase(id);
+                        struct Then {
+                            std::function<void()> fn;
+                            ~Then() {
+                                if (fn)
+                                    fn();
+                            }
+                        } at_end{then};
                         Probe* p = registry_.find(id);
                         if (!p || p->pid) {
                             // Removed or replaced while it started.
@@ -655,14 +676,18 @@ int run_daemon(const DaemonOptions& opts) {
         log_err(corrupt_line);
     Daemon d(io, opts, std::move(acceptor), image, devnull, state);
     // Probes are children of this, the final process: they die with it.
-    d.restore(saved);
     d.start();
-    if (ready_fd >= 0) {
-        // Listening, pidfile written, probes being restored: -D may return.
-        ssize_t n = ::write(ready_fd, "r", 1);
-        (void)n;
-        ::close(ready_fd);
-    }
+    // Listening, pidfile written, every saved probe running again (or
+    // failed its first try, logged): -D may return.
+    d.restore(saved, [&d, &ready_fd] {
+        d.serve();
+        if (ready_fd >= 0) {
+            ssize_t n = ::write(ready_fd, "r", 1);
+            (void)n;
+            ::close(ready_fd);
+            ready_fd = -1;
+        }
+    });
     io.run();
     state_lock.remove();
     pidfile.remove();

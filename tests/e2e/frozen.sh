@@ -21,7 +21,7 @@ CG=$FREEZER/jdtest$$
 mkdir "$CG" || { not_ok "cannot make $CG"; finish; }
 thaw() {
     echo THAWED >"$CG/freezer.state" 2>/dev/null
-    for p in $(cat "$CG/cgroup.procs" 2>/dev/null); do echo "$p" >"$FREEZER/cgroup.procs"; done
+    while read -r p; do echo "$p" >"$FREEZER/cgroup.procs"; done <"$CG/cgroup.procs" 2>/dev/null
     rmdir "$CG" 2>/dev/null
 }
 trap 'thaw; cleanup' EXIT
