@@ -29,7 +29,9 @@ class Pidfile {
     Pidfile() = default;
     Pidfile(const Pidfile&) = delete;
     Pidfile& operator=(const Pidfile&) = delete;
-    ~Pidfile(); // closes, does not remove
+    // Closes; removes the file too when this process locked it but never
+    // wrote it (a failed start leaves no empty pidfile or lock file).
+    ~Pidfile();
     // Create and lock path. When another live process holds it, returns
     // false with err.code EX_UNAVAILABLE_ and *other set to its pid.
     bool open(const std::string& path, Error& err, pid_t* other);
@@ -42,6 +44,7 @@ class Pidfile {
     std::string path_;
     void* impl_ = nullptr; // struct pidfh* on FreeBSD
     int fd_ = -1;          // Linux
+    bool written_ = false; // write() succeeded in this process
 };
 
 // Set the process title seen by ps(1) for the daemon itself (best effort).

@@ -32,6 +32,7 @@ struct ProbeSpec {
     Respawn respawn = Respawn::none;
     std::optional<std::uint32_t> uid;
     std::optional<std::uint32_t> gid;
+    std::optional<std::uint32_t> cooldown_s;
 };
 
 // Checks that hold whoever built the spec; err names the bad field.

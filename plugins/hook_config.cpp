@@ -187,8 +187,8 @@ bool set_section(Section& s, const std::string& manager, std::string_view key, s
             return false;
         s.snapshot = std::string(v);
     } else if (key == "dataset") {
-        if (manager != "jail") {
-            why = "dataset is only used in [jail]";
+        if (manager != "jail" && manager != "appjail") {
+            why = "dataset is only used in [jail] and [appjail]";
             return false;
         }
         if (v.empty() || v.front() == '/' || v.find_first_of(" \t@") != std::string_view::npos) {
@@ -198,6 +198,13 @@ bool set_section(Section& s, const std::string& manager, std::string_view key, s
         if (!check_template(v, why))
             return false;
         s.dataset = v;
+    } else if (key == "snapshot_cooldown") {
+        std::uint32_t secs;
+        if (!parse_id(v, secs) || secs > 86400) {
+            why = "snapshot_cooldown must be a number of seconds from 0 to 86400";
+            return false;
+        }
+        s.cooldown = secs;
     } else if (key == "probes") {
         std::vector<Kind> p;
         if (!parse_probes(v, p, why))
@@ -207,7 +214,7 @@ bool set_section(Section& s, const std::string& manager, std::string_view key, s
         s.exclude = words(v);
     } else {
         why = "unknown key \"" + std::string(key) + "\" in [" + manager +
-              "] (known: program restart snapshot dataset probes exclude)";
+              "] (known: program restart snapshot snapshot_cooldown dataset probes exclude)";
         return false;
     }
     return true;

@@ -22,7 +22,8 @@ struct Section {
     std::string program;                     // manager program; empty = plugin default
     std::optional<std::string> restart;      // command template; unset = plugin default
     std::optional<std::string> snapshot;     // command template; "" = no SNAPSHOT probe
-    std::string dataset;                     // [jail]: ZFS dataset template of a jail
+    std::string dataset;                     // [jail], [appjail]: ZFS dataset template
+    std::optional<std::uint32_t> cooldown;   // SNAPSHOT cooldown; unset = plugin's
     std::optional<std::vector<Kind>> probes; // overrides the global "probes"
     std::vector<std::string> exclude;        // jail names (or safe names) left alone
 };

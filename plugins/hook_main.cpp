@@ -77,12 +77,19 @@ int do_list() {
         jdhook::Section none, with_dataset;
         with_dataset.dataset = "{dataset}";
         std::string snap = m->snapshot_template(none);
-        if (snap.empty())
-            snap = m->snapshot_template(with_dataset) + "   (only with \"dataset\" set)";
+        if (snap.empty()) {
+            std::string ds = m->snapshot_template(with_dataset);
+            snap = "none: " + m->no_snapshot_reason(none);
+            if (!ds.empty())
+                snap = ds + "   (only with \"dataset\" set)";
+        }
+        auto cd = m->snapshot_cooldown();
         std::printf("%-9s %s\n", m->name().c_str(), m->description().c_str());
         std::printf("%-9s   program:  %s\n", "", m->default_program().c_str());
         std::printf("%-9s   restart:  %s\n", "", m->restart_template().c_str());
         std::printf("%-9s   snapshot: %s\n", "", snap.c_str());
+        if (cd)
+            std::printf("%-9s   cooldown: %u s between snapshots\n", "", unsigned(*cd));
     }
     std::printf("placeholders: {program} {name} {safename} {jid} {dataset}\n");
     return 0;
@@ -107,7 +114,7 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
         std::string why;
         if (!m.valid_name(name, why))
             return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
-        switch (jdhook::lookup_jid(cfg.jls, name, jid, err)) {
+        switch (jdhook::lookup_jid(cfg.jls, m.jail_name(name), jid, err)) {
         case jdhook::Lookup::found:
             break;
         case jdhook::Lookup::unknown_jail:
@@ -123,6 +130,8 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
         say(m.name() + " jail " + name + " is excluded by the configuration; no probes", false);
         return 0;
     }
+    for (const auto& note : plan.notes)
+        say(m.name() + " jail " + name + ": " + note, false);
     if (plan.probes.empty()) {
         say(m.name() + " jail " + name + ": no probes configured", false);
         return 0;
@@ -138,7 +147,7 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
         jd::Request req;
         req.op = jd::Op::add;
         req.probe.jail = std::to_string(plan.jid);
-        req.probe.label = name;
+        req.probe.label = plan.label; // the jail(8) name, whatever name the hook got
         req.probe.command = p.command;
         req.probe.title = p.title;
         req.probe.respawn = p.respawn ? jd::Respawn::after : jd::Respawn::none;
@@ -146,6 +155,7 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
             req.probe.uid = *p.uid;
         if (p.gid)
             req.probe.gid = *p.gid;
+        req.probe.cooldown_s = p.cooldown;
         jd::Error e;
         if (!jd::validate(req.probe, e))
             return fail(jd::EX_CONFIG_, p.title + ": " + e.what);
@@ -168,13 +178,14 @@ int do_stop(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& 
     std::string why;
     if (!m.valid_name(name, why))
         return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
-    // start registered the probes with the jail name as label: the daemon
-    // finds them by it even when the jail is already gone.
+    // start registered the probes with the jail(8) name as label: the
+    // daemon finds them by it even when the jail is already gone.
+    const std::string label = m.jail_name(name);
     std::uint64_t removed = 0;
     for (jdhook::Kind k : {jdhook::Kind::reboot, jdhook::Kind::snapshot}) {
         jd::Request req;
         req.op = jd::Op::remove;
-        req.jail = name;
+        req.jail = label;
         req.title = jdhook::probe_title(cfg, m, k);
         jd::Reply reply;
         jd::Error e;

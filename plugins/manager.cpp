@@ -1,5 +1,7 @@
 #include "manager.hpp"
 
+#include <cstring>
+
 namespace jdhook {
 
 bool Manager::valid_name(const std::string& jail, std::string& why) const {
@@ -24,12 +26,30 @@ bool Manager::valid_name(const std::string& jail, std::string& why) const {
     return true;
 }
 
+bool only_alnum_and(const std::string& s, const char* extra) {
+    for (unsigned char c : s) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  (c != 0 && std::strchr(extra, c) != nullptr);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+std::string Manager::no_snapshot_reason(const Section&) const {
+    return name() + " has no snapshot command";
+}
+
 const std::vector<std::unique_ptr<Manager>>& managers() {
     static const std::vector<std::unique_ptr<Manager>> all = [] {
         std::vector<std::unique_ptr<Manager>> v;
         v.push_back(make_ezjail());
         v.push_back(make_bastille());
         v.push_back(make_jailconf());
+        v.push_back(make_iocage());
+        v.push_back(make_pot());
+        v.push_back(make_appjail());
+        v.push_back(make_cbsd());
         return v;
     }();
     return all;

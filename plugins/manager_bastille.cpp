@@ -1,6 +1,7 @@
 // Bastille (sysutils/bastille 1.x): `bastille restart NAME`, and `bastille
 // zfs NAME snapshot`, which needs bastille_zfs_enable and names the snapshot
-// bastille_NAME_DATE itself. Bastille only accepts names made of letters,
+// bastille_NAME_%Y-%m-%d-%H%M%S itself (1.4.4, zfs.sh): one per second,
+// hence a 2 s cooldown. Bastille only accepts names made of letters,
 // digits, "-" and "_" that do not start with "-" or "_".
 #include "hook_config.hpp"
 #include "manager.hpp"
@@ -40,6 +41,7 @@ class Bastille final : public Manager {
     std::string snapshot_template(const Section&) const override {
         return "{program} zfs {name} snapshot";
     }
+    std::optional<std::uint32_t> snapshot_cooldown() const override { return 2; }
 };
 
 } // namespace

@@ -1,7 +1,11 @@
 // ezjail (sysutils/ezjail 3.4): jails are restarted with `ezjail-admin
 // onerestart` (plain `restart` does nothing unless ezjail_enable=YES) and
 // snapshotted with `ezjail-admin snapshot`, which only works for ZFS jails
-// and names the snapshots ez-autosnap-%Y%m%d%H%M itself.
+// and names the snapshots ez-autosnap-%Y%m%d%H%M itself: a second snapshot
+// within the same minute fails inside ezjail, which still exits 0, hence a
+// 60 s cooldown. The jail(8) name is the safe name (rc.d/ezjail passes
+// `echo -n $* | tr -c "[:alnum:] " _` to rc.d/jail), and that is the name
+// the post-start script gets; onerestart and snapshot accept either.
 #include "hook_config.hpp"
 #include "manager.hpp"
 
@@ -29,10 +33,13 @@ class Ezjail final : public Manager {
         return s;
     }
 
+    std::string jail_name(const std::string& jail) const override { return safe_name(jail); }
+
     std::string restart_template() const override { return "{program} onerestart {name}"; }
     std::string snapshot_template(const Section&) const override {
         return "{program} snapshot {name}";
     }
+    std::optional<std::uint32_t> snapshot_cooldown() const override { return 60; }
 };
 
 } // namespace

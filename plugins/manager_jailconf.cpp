@@ -40,6 +40,11 @@ class JailConf final : public Manager {
             return "";
         return "zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)";
     }
+    std::string no_snapshot_reason(const Section&) const override {
+        return "rc.d/jail has no snapshot command: set \"dataset\" in [jail]";
+    }
+    // One snapshot name per second.
+    std::optional<std::uint32_t> snapshot_cooldown() const override { return 2; }
 };
 
 } // namespace

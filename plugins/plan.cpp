@@ -42,6 +42,7 @@ bool make_plan(const Config& cfg, const Manager& m, const std::string& jail, lon
     plan.manager = m.name();
     plan.jail = jail;
     plan.safename = m.safe_name(jail);
+    plan.label = m.jail_name(jail);
     plan.jid = jid;
     plan.excluded =
         listed(cfg.exclude, jail, plan.safename) || listed(sec.exclude, jail, plan.safename);
@@ -73,14 +74,22 @@ bool make_plan(const Config& cfg, const Manager& m, const std::string& jail, lon
             tmpl = sec.restart ? *sec.restart : m.restart_template();
         else
             tmpl = sec.snapshot ? *sec.snapshot : m.snapshot_template(sec);
-        if (tmpl.empty())
-            continue; // no snapshot command for this manager as configured
+        if (tmpl.empty()) {
+            // No snapshot command for this manager as configured: say so
+            // rather than register a probe that cannot work.
+            plan.notes.push_back("no " + probe_title(cfg, m, k) + " probe: " +
+                                 (sec.snapshot ? "snapshot is empty in [" + m.name() + "]"
+                                               : m.no_snapshot_reason(sec)));
+            continue;
+        }
         PlannedProbe p;
         p.kind = k;
         p.title = probe_title(cfg, m, k);
         p.respawn = k == Kind::snapshot;
         p.uid = cfg.uid;
         p.gid = cfg.gid;
+        if (k == Kind::snapshot)
+            p.cooldown = sec.cooldown ? sec.cooldown : m.snapshot_cooldown();
         if (!expand(tmpl, vars, p.command, why)) {
             err = "[" + m.name() + "] " + (k == Kind::reboot ? "restart" : "snapshot") + ": " + why;
             return false;
@@ -98,6 +107,8 @@ std::string as_command_line(const Plan& plan, const PlannedProbe& p) {
         s += " -u " + std::to_string(*p.uid);
     if (p.gid)
         s += " -g " + std::to_string(*p.gid);
+    if (p.cooldown)
+        s += " --cooldown " + std::to_string(*p.cooldown);
     s += " -t " + shell_quote(p.title);
     return s;
 }

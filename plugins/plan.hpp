@@ -20,15 +20,21 @@ struct PlannedProbe {
     bool respawn = false; // REBOOT: no (the restarted jail gets new probes)
     std::optional<std::uint32_t> uid;
     std::optional<std::uint32_t> gid;
+    // Least seconds between two triggers (--cooldown): what the manager's
+    // snapshot naming needs; unset for REBOOT.
+    std::optional<std::uint32_t> cooldown;
 };
 
 struct Plan {
     std::string manager;
     std::string jail;     // as the manager names it
     std::string safename; // as the manager spells it in variable names
+    std::string label;    // the jail(8) name: what jls -j knows, the probes' label
     long jid = 0;
     bool excluded = false; // opted out in the configuration
     std::vector<PlannedProbe> probes;
+    // Why a probe asked for is not there ("no SNAPSHOT probe: ...").
+    std::vector<std::string> notes;
 };
 
 // The titles the hook uses for a manager (with title_prefix applied).

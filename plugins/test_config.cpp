@@ -95,7 +95,8 @@ TEST_CASE("bad input is a clear error with file and line") {
     CHECK(parse_err("[ezjail]\n[ezjail]\n") == "t.conf:2: section [ezjail] appears twice");
     CHECK(parse_err("just words\n") == "t.conf:1: expected \"key = value\"");
     CHECK(parse_err("[ezjail\n") == "t.conf:1: a section line is [MANAGER]");
-    CHECK(parse_err("[ezjail]\ndataset = zroot/x\n") == "t.conf:2: dataset is only used in [jail]");
+    CHECK(parse_err("[ezjail]\ndataset = zroot/x\n") ==
+          "t.conf:2: dataset is only used in [jail] and [appjail]");
     CHECK(parse_err("[jail]\ndataset = /zroot\n").rfind("t.conf:2: dataset must be", 0) == 0);
     CHECK(parse_err("[ezjail]\nrestart = {prog} x\n")
               .rfind("t.conf:2: unknown placeholder {prog}", 0) == 0);

@@ -29,12 +29,82 @@ std::vector<std::string> lines(const Plan& p) {
 
 } // namespace
 
-TEST_CASE("the three managers are registered") {
-    CHECK(find_manager("ezjail") != nullptr);
-    CHECK(find_manager("bastille") != nullptr);
-    CHECK(find_manager("jail") != nullptr);
-    CHECK(find_manager("iocage") == nullptr);
-    CHECK(managers().size() == 3);
+TEST_CASE("the seven managers are registered, in list order") {
+    std::vector<std::string> names;
+    for (const auto& m : managers())
+        names.push_back(m->name());
+    CHECK(names == std::vector<std::string>{"ezjail", "bastille", "jail", "iocage", "pot",
+                                            "appjail", "cbsd"});
+    CHECK(find_manager("docker") == nullptr);
+}
+
+TEST_CASE("jail(8) names: what jls -j knows and the probes are labelled with") {
+    CHECK(find_manager("ezjail")->jail_name("www.example.com") == "www_example_com");
+    CHECK(find_manager("ezjail")->jail_name("www_example_com") == "www_example_com");
+    CHECK(find_manager("iocage")->jail_name("web.1") == "ioc-web_1");
+    CHECK(find_manager("bastille")->jail_name("web01") == "web01");
+    CHECK(find_manager("pot")->jail_name("web") == "web");
+    CHECK(find_manager("appjail")->jail_name("web") == "web");
+    CHECK(find_manager("cbsd")->jail_name("web") == "web");
+    CHECK(find_manager("jail")->jail_name("web.lan") == "web.lan");
+    Plan p = plan_for("", "ezjail", "example.com", 23);
+    CHECK(p.label == "example_com");
+}
+
+TEST_CASE("new managers: names they accept") {
+    std::string why;
+    CHECK(find_manager("iocage")->valid_name("web.example_1-a", why));
+    CHECK_FALSE(find_manager("iocage")->valid_name("web+1", why));
+    CHECK(find_manager("pot")->valid_name("web-1_a", why));
+    CHECK_FALSE(find_manager("pot")->valid_name("web.1", why));
+    CHECK(find_manager("appjail")->valid_name("_web-1", why));
+    CHECK_FALSE(find_manager("appjail")->valid_name("web.1", why));
+    CHECK(find_manager("cbsd")->valid_name("web@1:a%b", why));
+    CHECK_FALSE(find_manager("cbsd")->valid_name("web.1", why));
+}
+
+TEST_CASE("iocage, pot, AppJail, cbsd defaults") {
+    CHECK(lines(plan_for("", "iocage", "web", 4)) ==
+          std::vector<std::string>{
+              "jaildaemon -c 'iocage restart web' -j 4 -t REBOOT",
+              "jaildaemon -c 'iocage snapshot web' -j 4 -r --cooldown 2 -t SNAPSHOT",
+          });
+    CHECK(lines(plan_for("", "pot", "web", 4)) ==
+          std::vector<std::string>{
+              "jaildaemon -c 'pot stop -p web && pot start -p web' -j 4 -t REBOOT",
+              "jaildaemon -c 'pot snapshot -p web' -j 4 -r --cooldown 2 -t SNAPSHOT",
+          });
+    Plan a = plan_for("", "appjail", "web", 4);
+    CHECK(lines(a) ==
+          std::vector<std::string>{"jaildaemon -c 'appjail restart web' -j 4 -t REBOOT"});
+    REQUIRE(a.notes.size() == 1);
+    CHECK(a.notes[0].find("no SNAPSHOT probe: AppJail has no working snapshot command") == 0);
+    Plan ad = plan_for("[appjail]\ndataset = zroot/appjail/jails/{name}\n", "appjail", "web", 4);
+    REQUIRE(ad.probes.size() == 2);
+    CHECK(ad.probes[1].command ==
+          "zfs snapshot -r zroot/appjail/jails/web@jaildaemon-$(date +%Y%m%d%H%M%S)");
+    CHECK(ad.notes.empty());
+    CHECK(lines(plan_for("", "cbsd", "web", 4)) ==
+          std::vector<std::string>{
+              "jaildaemon -c 'cbsd jrestart jname=web' -j 4 -t REBOOT",
+              "jaildaemon -c 'cbsd jsnapshot mode=create jname=web snapname=gettimeofday' -j 4 "
+              "-r --cooldown 2 -t SNAPSHOT",
+          });
+}
+
+TEST_CASE("snapshot cooldowns follow the managers' snapshot naming") {
+    CHECK(find_manager("ezjail")->snapshot_cooldown() == 60u); // ez-autosnap-%Y%m%d%H%M
+    for (const char* m : {"bastille", "jail", "iocage", "pot", "appjail", "cbsd"})
+        CHECK(find_manager(m)->snapshot_cooldown() == 2u);
+    Plan p = plan_for("", "ezjail", "web", 3);
+    CHECK_FALSE(p.probes[0].cooldown); // REBOOT: none
+    CHECK(p.probes[1].cooldown == 60u);
+    Plan q = plan_for("[ezjail]\nsnapshot_cooldown = 300\n", "ezjail", "web", 3);
+    CHECK(q.probes[1].cooldown == 300u);
+    Config c;
+    std::string err;
+    CHECK_FALSE(parse_config("[ezjail]\nsnapshot_cooldown = 1h\n", "t.conf", c, err));
+    CHECK(err == "t.conf:2: snapshot_cooldown must be a number of seconds from 0 to 86400");
 }
 
 TEST_CASE("names are sanitised the way each manager does it") {
@@ -60,7 +130,8 @@ TEST_CASE("ezjail: onerestart without respawn, snapshot with respawn") {
     CHECK(p.safename == "example_com");
     CHECK(lines(p) == std::vector<std::string>{
                           "jaildaemon -c 'ezjail-admin onerestart example.com' -j 23 -t REBOOT",
-                          "jaildaemon -c 'ezjail-admin snapshot example.com' -j 23 -r -t SNAPSHOT",
+                          "jaildaemon -c 'ezjail-admin snapshot example.com' -j 23 -r --cooldown "
+                          "60 -t SNAPSHOT",
                       });
     CHECK_FALSE(p.probes[0].respawn);
     CHECK(p.probes[1].respawn);
@@ -70,7 +141,8 @@ TEST_CASE("bastille defaults") {
     Plan p = plan_for("", "bastille", "web01", 7);
     CHECK(lines(p) == std::vector<std::string>{
                           "jaildaemon -c 'bastille restart web01' -j 7 -t REBOOT",
-                          "jaildaemon -c 'bastille zfs web01 snapshot' -j 7 -r -t SNAPSHOT",
+                          "jaildaemon -c 'bastille zfs web01 snapshot' -j 7 -r --cooldown 2 -t "
+                          "SNAPSHOT",
                       });
 }
 
@@ -78,6 +150,9 @@ TEST_CASE("jail.conf: no snapshot without a dataset, zfs snapshot -r with one") 
     Plan p = plan_for("", "jail", "db", 3);
     CHECK(lines(p) ==
           std::vector<std::string>{"jaildaemon -c 'service jail restart db' -j 3 -t REBOOT"});
+    CHECK(p.notes == std::vector<std::string>{
+                         "no SNAPSHOT probe: rc.d/jail has no snapshot command: set \"dataset\" "
+                         "in [jail]"});
     Plan q = plan_for("[jail]\ndataset = zroot/jails/{safename}\n", "jail", "db.lan", 3);
     REQUIRE(q.probes.size() == 2);
     CHECK(q.probes[1].command == "zfs snapshot -r zroot/jails/db_lan@jaildaemon-$(date "

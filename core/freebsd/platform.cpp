@@ -162,6 +162,9 @@ void watch_child(boost::asio::io_context& io, pid_t pid, std::function<void(int 
 }
 
 Pidfile::~Pidfile() {
+    // Never written: a failed start; the locked, empty file is ours.
+    if (!written_)
+        remove();
     // pidfile_close(3) closes the file and keeps it; the lock goes with the
     // descriptor.
     if (impl_ != nullptr)
@@ -210,6 +213,7 @@ bool Pidfile::write(Error& err) {
         err.set(EX_CANTCREAT_, errno_text("pidfile_write(" + path_ + ")", errno));
         return false;
     }
+    written_ = true;
     return true;
 }
 

@@ -87,6 +87,8 @@ void set_daemon_title(const char* title) {
 }
 
 Pidfile::~Pidfile() {
+    if (!written_)
+        remove(); // we hold the lock, so the empty file is ours
     if (fd_ >= 0)
         ::close(fd_);
 }
@@ -123,6 +125,7 @@ bool Pidfile::write(Error& err) {
         err.set(EX_CANTCREAT_, errno_text("cannot write pidfile " + path_, errno));
         return false;
     }
+    written_ = true;
     return true;
 }
 

@@ -45,7 +45,7 @@ check_file "enable fills in the empty variable in place" "$T/want" "$CFG/example
 check_eq "enable: one backup" 1 "$(nbackups)"
 check_file "the backup is the original" "$T/orig" "$(find "$BAK" -type f)"
 check_eq "enable keeps the file mode" 640 "$(stat -c %a "$CFG/example_com" 2>/dev/null || stat -f %Lp "$CFG/example_com")"
-check_eq "jail not running: only jls asked" "jls [-j] [example.com] [jid]" "$(calls)"
+check_eq "jail not running: only jls asked" "jls [-j] [example_com] [jid]" "$(calls)"
 check "enable: says when the probes come" grep -q "probes appear at the next start" "$T/out"
 check_eq "no temporary file left behind" "example_com" "$(ls -A "$CFG")"
 value=$(sh -c '. "$1"; echo "$jail_example_com_post_start_script"' - "$CFG/example_com")
@@ -69,7 +69,7 @@ ez disable example.com
 check_eq "disable: exit 0" 0 $?
 check_file "disable removes the line" "$T/unwired" "$CFG/example_com"
 check_eq "disable: second backup" 2 "$(nbackups)"
-check_eq "disable, jail not running: only jls asked" "jls [-j] [example.com] [jid]" "$(calls)"
+check_eq "disable, jail not running: only jls asked" "jls [-j] [example_com] [jid]" "$(calls)"
 ez disable example.com
 check_eq "disable again: exit 0" 0 $?
 check_eq "disable again: says so" "jaildaemon-ezjail: example.com: not enabled" "$(cat "$T/out")"
@@ -77,7 +77,8 @@ check_file "disable again: file unchanged" "$T/unwired" "$CFG/example_com"
 check_eq "disable again: no new backup" 2 "$(nbackups)"
 
 # --- an older config without the variable, and a running jail --------------
-echo "example.com 23" >"$STANDIN_JAILS"
+# jls knows the jail(8) name, the safe one.
+echo "example_com 23" >"$STANDIN_JAILS"
 reset_calls
 ez enable example.com
 check_eq "enable without the variable: exit 0" 0 $?
@@ -87,13 +88,13 @@ check_eq "enable without the variable: exit 0" 0 $?
 } >"$T/want2"
 check_file "enable appends the line" "$T/want2" "$CFG/example_com"
 check_eq "running jail: probes registered at once" \
-    "jls [-j] [example.com] [jid]
+    "jls [-j] [example_com] [jid]
 jaildaemon-hook [start] [ezjail] [example.com]" "$(calls)"
 reset_calls
 ez disable example.com
 check_file "disable restores it" "$T/unwired" "$CFG/example_com"
 check_eq "running jail: probes removed at once" \
-    "jls [-j] [example.com] [jid]
+    "jls [-j] [example_com] [jid]
 jaildaemon-hook [stop] [ezjail] [example.com]" "$(calls)"
 
 # --- refusals -----------------------------------------------------------------
@@ -143,14 +144,15 @@ check_eq "two jails: two backups in -b" 2 "$(find "$T/bak2" -type f | wc -l | tr
 
 # --- the post-start script ezjail runs --------------------------------------
 reset_calls
-sh "$POST" 23 example.com >"$T/out" 2>"$T/err"
+# ezjail passes the jid and the safe name.
+sh "$POST" 23 example_com >"$T/out" 2>"$T/err"
 check_eq "post-start: exit 0" 0 $?
-check_eq "post-start: jid and name passed on in hook mode" \
-    "jaildaemon-hook [--hook] [start] [ezjail] [example.com] [23]" "$(calls)"
+check_eq "post-start: jid and safe name passed on in hook mode" \
+    "jaildaemon-hook [--hook] [start] [ezjail] [example_com] [23]" "$(calls)"
 reset_calls
-sh "$POST" example.com >"$T/out" 2>"$T/err"
+sh "$POST" example_com >"$T/out" 2>"$T/err"
 check_eq "post-start with the name alone: jls finds the jid" \
-    "jaildaemon-hook [--hook] [start] [ezjail] [example.com]" "$(calls)"
+    "jaildaemon-hook [--hook] [start] [ezjail] [example_com]" "$(calls)"
 reset_calls
 STANDIN_EXIT=75 sh "$POST" 23 example.com >"$T/out" 2>"$T/err"
 check_eq "post-start: exit 0 even when the helper fails" 0 $?

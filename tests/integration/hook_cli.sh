@@ -8,33 +8,38 @@
 
 H=$JD_HOOK
 NOSOCK=$T/no-daemon.pipe
-echo "example.com 23" >"$STANDIN_JAILS"
-echo "web01 7" >>"$STANDIN_JAILS"
-echo "db 3" >>"$STANDIN_JAILS"
+# Running jails by their jail(8) names: ezjail's safe name, iocage's ioc-.
+cat >"$STANDIN_JAILS" <<'JAILS'
+example_com 23
+web01 7
+db 3
+ioc-www_lan 11
+JAILS
 
 out=$("$H" -C /dev/null -n start ezjail example.com 23)
 check_eq "ezjail dry-run, jid given" \
     "jaildaemon -c 'ezjail-admin onerestart example.com' -j 23 -t REBOOT
-jaildaemon -c 'ezjail-admin snapshot example.com' -j 23 -r -t SNAPSHOT" "$out"
+jaildaemon -c 'ezjail-admin snapshot example.com' -j 23 -r --cooldown 60 -t SNAPSHOT" "$out"
 check_eq "a given jid needs no jls" "" "$(calls)"
 
 reset_calls
 out=$("$H" -C /dev/null -n start ezjail example.com)
 check_eq "ezjail dry-run, jid from jls" \
     "jaildaemon -c 'ezjail-admin onerestart example.com' -j 23 -t REBOOT
-jaildaemon -c 'ezjail-admin snapshot example.com' -j 23 -r -t SNAPSHOT" "$out"
-check_eq "jid looked up with jls -j NAME jid" "jls [-j] [example.com] [jid]" "$(calls)"
+jaildaemon -c 'ezjail-admin snapshot example.com' -j 23 -r --cooldown 60 -t SNAPSHOT" "$out"
+check_eq "jid looked up by the jail(8) name, the safe name" "jls [-j] [example_com] [jid]" "$(calls)"
 
 reset_calls
 out=$("$H" -C /dev/null -n start bastille web01)
 check_eq "bastille dry-run" \
     "jaildaemon -c 'bastille restart web01' -j 7 -t REBOOT
-jaildaemon -c 'bastille zfs web01 snapshot' -j 7 -r -t SNAPSHOT" "$out"
+jaildaemon -c 'bastille zfs web01 snapshot' -j 7 -r --cooldown 2 -t SNAPSHOT" "$out"
 check_eq "bastille: jls call" "jls [-j] [web01] [jid]" "$(calls)"
 
 out=$("$H" -C /dev/null -n start jail db)
-check_eq "jail.conf dry-run without dataset: REBOOT only" \
-    "jaildaemon -c 'service jail restart db' -j 3 -t REBOOT" "$out"
+check_eq "jail.conf dry-run without dataset: REBOOT only, and why" \
+    "jaildaemon-hook: jail jail db: no SNAPSHOT probe: rc.d/jail has no snapshot command: set \"dataset\" in [jail]
+jaildaemon -c 'service jail restart db' -j 3 -t REBOOT" "$out"
 
 cat >"$T/ds.conf" <<'CONF'
 [jail]
@@ -43,7 +48,7 @@ CONF
 out=$("$H" -C "$T/ds.conf" -n start jail db)
 check_eq "jail.conf dry-run with dataset" \
     "jaildaemon -c 'service jail restart db' -j 3 -t REBOOT
-jaildaemon -c 'zfs snapshot -r zroot/jails/db@jaildaemon-\$(date +%Y%m%d%H%M%S)' -j 3 -r -t SNAPSHOT" "$out"
+jaildaemon -c 'zfs snapshot -r zroot/jails/db@jaildaemon-\$(date +%Y%m%d%H%M%S)' -j 3 -r --cooldown 2 -t SNAPSHOT" "$out"
 
 cat >"$T/full.conf" <<'CONF'
 # every kind of setting
@@ -61,7 +66,7 @@ CONF
 out=$("$H" -C "$T/full.conf" -n start ezjail example.com 23)
 check_eq "overrides: program, snapshot template, titles, uid, gid" \
     "jaildaemon -c '/usr/local/bin/ezjail-admin onerestart example.com' -j 23 -u 1001 -g 1002 -t EZJAIL_REBOOT
-jaildaemon -c 'zfs snapshot -r tank/ez/example_com@manual-23' -j 23 -r -u 1001 -g 1002 -t EZJAIL_SNAPSHOT" "$out"
+jaildaemon -c 'zfs snapshot -r tank/ez/example_com@manual-23' -j 23 -r -u 1001 -g 1002 --cooldown 60 -t EZJAIL_SNAPSHOT" "$out"
 out=$("$H" -C "$T/full.conf" -n start bastille web01)
 check_eq "per-manager probes" \
     "jaildaemon -c 'bastille restart web01' -j 7 -u 1001 -g 1002 -t BASTILLE_REBOOT" "$out"
@@ -69,12 +74,50 @@ out=$("$H" -C "$T/full.conf" -n start ezjail build.example.com 9)
 check_eq "excluded jail: no probes" \
     "jaildaemon-hook: ezjail jail build.example.com is excluded by the configuration; no probes" "$out"
 
+# The four newer managers: -n with a jid needs neither the manager nor jls
+# (PATH holds neither here).
+reset_calls
+for m in iocage pot appjail cbsd; do
+    out=$(PATH=/usr/bin:/bin "$H" -C /dev/null -n start "$m" www 5 2>&1)
+    check_eq "$m: -n exit 0 without the manager installed" 0 $?
+    echo "$out" >"$T/dry-$m"
+done
+check_eq "iocage dry-run" \
+    "jaildaemon -c 'iocage restart www' -j 5 -t REBOOT
+jaildaemon -c 'iocage snapshot www' -j 5 -r --cooldown 2 -t SNAPSHOT" "$(cat "$T/dry-iocage")"
+check_eq "pot dry-run: stop then start (pot has no restart)" \
+    "jaildaemon -c 'pot stop -p www && pot start -p www' -j 5 -t REBOOT
+jaildaemon -c 'pot snapshot -p www' -j 5 -r --cooldown 2 -t SNAPSHOT" "$(cat "$T/dry-pot")"
+check_eq "appjail dry-run: no SNAPSHOT, and why" \
+    "jaildaemon-hook: appjail jail www: no SNAPSHOT probe: AppJail has no working snapshot command (appjail zfs snapshot gives zfs no @name): set \"dataset\" in [appjail], e.g. zroot/appjail/jails/{name}
+jaildaemon -c 'appjail restart www' -j 5 -t REBOOT" "$(cat "$T/dry-appjail")"
+check_eq "cbsd dry-run" \
+    "jaildaemon -c 'cbsd jrestart jname=www' -j 5 -t REBOOT
+jaildaemon -c 'cbsd jsnapshot mode=create jname=www snapname=gettimeofday' -j 5 -r --cooldown 2 -t SNAPSHOT" \
+    "$(cat "$T/dry-cbsd")"
+check_eq "no program called for a given jid" "" "$(calls)"
+out=$("$H" -C /dev/null -n start iocage www.lan)
+check_eq "iocage without jid: jls asked for ioc-NAME, dots as _" "jls [-j] [ioc-www_lan] [jid]" "$(calls)"
+check "iocage without jid: the jid jls gave" grep -q -- "-j 11 -t REBOOT" <<EOT
+$out
+EOT
+printf '[appjail]\ndataset = zroot/appjail/jails/{name}\n[pot]\nsnapshot_cooldown = 30\n' >"$T/aj.conf"
+check_eq "appjail with a dataset: zfs snapshot" \
+    "jaildaemon -c 'appjail restart www' -j 5 -t REBOOT
+jaildaemon -c 'zfs snapshot -r zroot/appjail/jails/www@jaildaemon-\$(date +%Y%m%d%H%M%S)' -j 5 -r --cooldown 2 -t SNAPSHOT" \
+    "$("$H" -C "$T/aj.conf" -n start appjail www 5)"
+check "snapshot_cooldown overrides the plugin's" grep -q -- "-r --cooldown 30 -t SNAPSHOT" <<EOT
+$("$H" -C "$T/aj.conf" -n start pot www 5)
+EOT
+"$H" -C /dev/null -n start pot www.lan 5 >"$T/out" 2>"$T/err"
+check_eq "pot name with a dot: refused" 78 $?
+
 # Errors: interactive use returns the real code, hook mode logs and exits 0.
 reset_calls
 "$H" -C /dev/null -f "$NOSOCK" start ezjail nosuch.example.com >"$T/out" 2>"$T/err"
 check_eq "unknown jail: EX_NOHOST" 68 $?
 check_eq "unknown jail: the reason" \
-    "jaildaemon-hook: jail \"nosuch.example.com\" is not running (jls: jail \"nosuch.example.com\" not found)" \
+    "jaildaemon-hook: jail \"nosuch_example_com\" is not running (jls: jail \"nosuch_example_com\" not found)" \
     "$(cat "$T/err")"
 "$H" --hook -C /dev/null -f "$NOSOCK" start ezjail nosuch.example.com >"$T/out" 2>"$T/err"
 check_eq "unknown jail, hook mode: exit 0" 0 $?
@@ -126,17 +169,40 @@ ezjail    ezjail-admin jails; hook: jail_<safename>_post_start_script
             program:  ezjail-admin
             restart:  {program} onerestart {name}
             snapshot: {program} snapshot {name}
+            cooldown: 60 s between snapshots
 bastille  Bastille jails; hook: exec.poststart in the jail's jail.conf
             program:  bastille
             restart:  {program} restart {name}
             snapshot: {program} zfs {name} snapshot
+            cooldown: 2 s between snapshots
 jail      jail.conf jails of rc.d/jail; hook: exec.poststart
             program:  service
             restart:  {program} jail restart {name}
             snapshot: zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)   (only with "dataset" set)
+            cooldown: 2 s between snapshots
+iocage    iocage jails; hook: the exec_poststart property
+            program:  iocage
+            restart:  {program} restart {name}
+            snapshot: {program} snapshot {name}
+            cooldown: 2 s between snapshots
+pot       pot jails; hook: pot set-hook -S (post-start script)
+            program:  pot
+            restart:  {program} stop -p {name} && {program} start -p {name}
+            snapshot: {program} snapshot -p {name}
+            cooldown: 2 s between snapshots
+appjail   AppJail jails; hook: poststart() of the jail's InitScript
+            program:  appjail
+            restart:  {program} restart {name}
+            snapshot: zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)   (only with "dataset" set)
+            cooldown: 2 s between snapshots
+cbsd      cbsd jails; hook: jails-system/JNAME/master_poststart.d/
+            program:  cbsd
+            restart:  {program} jrestart jname={name}
+            snapshot: {program} jsnapshot mode=create jname={name} snapname=gettimeofday
+            cooldown: 2 s between snapshots
 placeholders: {program} {name} {safename} {jid} {dataset}
 LIST
-check_file "list: the managers and their default commands" "$T/want" "$T/out"
+check_file "list: all seven managers and their default commands" "$T/want" "$T/out"
 check_eq "version" "jaildaemon-hook $JD_VERSION" "$("$H" -V)"
 
 finish

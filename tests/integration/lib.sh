@@ -32,7 +32,7 @@ standins() {
 }
 # The host's jail manager programs. pgrep and pkill, used inside jails, are
 # linked on demand by the tests that want them faked.
-standins "$BIN" jls jexec ezjail-admin bastille zfs service
+standins "$BIN" jls jexec ezjail-admin bastille zfs service iocage pot appjail cbsd
 PATH=$BIN:$PATH
 export PATH
 

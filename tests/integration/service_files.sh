@@ -9,8 +9,8 @@ RCD=$JD_RCD_DIR/jaildaemon
 UNIT=$JD_RCD_DIR/jaildaemon.service
 
 check_eq "rc.d: rcorder(8) keywords" "# PROVIDE: jaildaemon
-# REQUIRE: FILESYSTEMS cleanvar
-# BEFORE: jail ezjail
+# REQUIRE: FILESYSTEMS cleanvar ldconfig syslogd
+# BEFORE: jail ezjail bastille iocage pot pot_early appjail cbsdd
 # KEYWORD: nojail shutdown" "$(grep -E '^# (PROVIDE|REQUIRE|BEFORE|KEYWORD):' "$RCD")"
 check "rc.d: no %%WORD%% left" sh -c '! grep -q "%%" "$1"' - "$RCD"
 check "rc.d: sources /etc/rc.subr" grep -qx '\. /etc/rc\.subr' "$RCD"

@@ -6,8 +6,12 @@
 #
 #   NAME [arg1] [arg2] ...
 #
-# jls -j NAME jid prints the jid listed for NAME in $STANDIN_JAILS (lines
-# "NAME JID") and fails like jls(8) for other names. pgrep exits
+# $STANDIN_JAILS lists the running jails, one "NAME JID" line each, NAME
+# being the jail(8) name. Like FreeBSD's jls(8) and jexec(8) (jls.c,
+# jexec.c: a number is a jid, anything else a jail(8) name; a hostname is
+# never looked at), `jls -j JAIL PARAM...` prints the jid or name of JAIL
+# (jid or name) and `jexec [-l] [-u|-U user] JAIL CMD...` succeeds only for a
+# running JAIL; both fail as the real ones do for any other. pgrep exits
 # $STANDIN_PGREP_EXIT (default 0). Everything else exits $STANDIN_EXIT
 # (default 0) and prints nothing.
 
@@ -18,21 +22,65 @@ for a in "$@"; do
 done
 printf '%s\n' "$line" >>"${STANDIN_LOG:?STANDIN_LOG not set}"
 
+# find_jail JAIL: set jname and jjid when JAIL is a running jail's jid or
+# jail(8) name.
+find_jail() {
+    if [ -n "${STANDIN_JAILS:-}" ] && [ -f "$STANDIN_JAILS" ]; then
+        while read -r jname jjid; do
+            case $1 in
+            *[!0-9]* | '') [ "$jname" = "$1" ] && return 0 ;;
+            *) [ "$jjid" = "$1" ] && return 0 ;;
+            esac
+        done <"$STANDIN_JAILS"
+    fi
+    return 1
+}
+
 case $me in
 jls)
-    if [ $# = 3 ] && [ "$1" = -j ] && [ "$3" = jid ]; then
-        if [ -n "${STANDIN_JAILS:-}" ] && [ -f "$STANDIN_JAILS" ]; then
-            while read -r n j; do
-                if [ "$n" = "$2" ]; then
-                    echo "$j"
-                    exit 0
-                fi
-            done <"$STANDIN_JAILS"
+    if [ $# -ge 2 ] && [ "$1" = -j ]; then
+        if ! find_jail "$2"; then
+            echo "jls: jail \"$2\" not found" >&2
+            exit 1
         fi
-        echo "jls: jail \"$2\" not found" >&2
-        exit 1
+        shift 2
+        out=
+        for p in "$@"; do
+            case $p in
+            jid) v=$jjid ;;
+            name) v=$jname ;;
+            *)
+                echo "jls: unknown parameter: $p" >&2
+                exit 1
+                ;;
+            esac
+            out="${out:+$out }$v"
+        done
+        [ -n "$out" ] && echo "$out"
+        exit 0
     fi
     exit 0
+    ;;
+jexec)
+    while getopts lu:U: opt; do
+        case $opt in
+        l | u | U) ;;
+        *)
+            echo "usage: jexec [-l] [-u username | -U username] jail [command ...]" >&2
+            exit 1
+            ;;
+        esac
+    done
+    shift $((OPTIND - 1))
+    if [ $# = 0 ]; then
+        echo "usage: jexec [-l] [-u username | -U username] jail [command ...]" >&2
+        exit 1
+    fi
+    if ! find_jail "$1"; then
+        echo "jexec: jail \"$1\" not found" >&2
+        exit 1
+    fi
+    exit "${STANDIN_EXIT:-0}"
     ;;
 pgrep)
     exit "${STANDIN_PGREP_EXIT:-0}"
