@@ -13,7 +13,7 @@ start() {
 
 start --probe /nonexistent/jaildaemon-probe
 check_eq "missing probe program: EX_CONFIG" 78 $?
-check "missing probe program: says so" grep -q "cannot open probe program /nonexistent" "$T/out"
+check "missing probe program: says so" grep -q "cannot find probe program /nonexistent" "$T/out"
 check_eq "missing probe program: no pidfile, no lock file" "" "$(ls -A "$D")"
 
 "$JAILDAEMON" -D -F -p "$D/pid" -f "$T/nonexistent/sock" --state "$D/state.json" \
