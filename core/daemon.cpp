@@ -94,6 +94,7 @@ class Daemon {
           commit_(io, state, [this] { return snapshot(); }), accept_timer_(io), runner_(io) {}
 
     void start() {
+        acceptor_.non_blocking(true);
         accept();
         signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
             if (!ec)
@@ -107,48 +108,85 @@ class Daemon {
                  std::to_string(opts_.limits.command_timeout.count()) + " s");
     }
 
+    // A session ended: when accepting waited for one, it goes on.
+    void session_closed() {
+        --sessions;
+        if (accept_full_ && sessions < kMaxSessions) {
+            accept_full_ = false;
+            if (!accept_paused_)
+                accept();
+        }
+    }
     void restore(const SavedState& saved);
     void handle(const std::string& line, uid_t peer, Done done);
     int sessions = 0;
 
   private:
     void accept() {
+        if (sessions >= kMaxSessions) {
+            // Further connections wait in the listen queue until a session
+            // ends (each ends within 30 s): none is turned away.
+            if (!accept_full_)
+                log_warn("audit: " + std::to_string(kMaxSessions) +
+                         " sessions open; further connections wait");
+            accept_full_ = true;
+            return;
+        }
         acceptor_.async_accept([this](const boost::system::error_code& ec, local::socket s) {
             if (ec == asio::error::operation_aborted)
                 return;
-            if (!ec) {
-                uid_t uid = uid_t(-1);
-                gid_t gid = gid_t(-1);
-                if (!platform::peer_creds(s.native_handle(), uid, gid)) {
-                    log_warn("audit: refused a connection: cannot read peer credentials");
-                } else if (sessions >= kMaxSessions) {
-                    log_warn("audit: refused a connection from uid " + std::to_string(uid) + ": " +
-                             std::to_string(kMaxSessions) + " sessions open");
-                } else {
-                    std::make_shared<Session>(*this, std::move(s), uid)->start();
-                }
-            } else if (ec == asio::error::no_descriptors || ec.value() == ENFILE ||
-                       ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
-                // Accepting again at once would fail again at once (the
-                // connection stays queued): pause, the sessions time out.
-                if (!accept_paused_)
-                    log_warn("accept: " + ec.message() + "; not accepting for 1 s");
-                accept_paused_ = true;
-                accept_timer_.expires_after(kAcceptPause);
-                accept_timer_.async_wait([this](const boost::system::error_code& tec) {
-                    if (!tec)
-                        accept();
-                });
+            if (!took(ec, std::move(s)))
                 return;
-            } else {
-                log_warn("accept: " + ec.message());
-            }
-            if (!ec && accept_paused_) {
-                accept_paused_ = false;
-                log_info("accepting connections again");
+            // Take every connection that is queued now, so that their
+            // requests are read in the same turn of the loop and share one
+            // commit (one accept per turn would give each its own fsync).
+            while (sessions < kMaxSessions) {
+                local::socket more(io_);
+                boost::system::error_code mec;
+                acceptor_.accept(more, mec);
+                if (mec == asio::error::would_block || mec == asio::error::try_again)
+                    break;
+                if (!took(mec, std::move(more)))
+                    return;
+                if (mec)
+                    break;
             }
             accept();
         });
+    }
+
+    // One accepted connection (or why not). False: accepting is paused.
+    bool took(const boost::system::error_code& ec, local::socket s) {
+        if (!ec) {
+            if (accept_paused_) {
+                accept_paused_ = false;
+                log_info("accepting connections again");
+            }
+            uid_t uid = uid_t(-1);
+            gid_t gid = gid_t(-1);
+            if (!platform::peer_creds(s.native_handle(), uid, gid)) {
+                log_warn("audit: refused a connection: cannot read peer credentials");
+            } else {
+                std::make_shared<Session>(*this, std::move(s), uid)->start();
+            }
+            return true;
+        }
+        if (ec == asio::error::no_descriptors || ec.value() == ENFILE ||
+            ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
+            // Accepting again at once would fail again at once (the
+            // connection stays queued): pause, the sessions time out.
+            if (!accept_paused_)
+                log_warn("accept: " + ec.message() + "; not accepting for 1 s");
+            accept_paused_ = true;
+            accept_timer_.expires_after(kAcceptPause);
+            accept_timer_.async_wait([this](const boost::system::error_code& tec) {
+                if (!tec)
+                    accept();
+            });
+            return false;
+        }
+        log_warn("accept: " + ec.message());
+        return true;
     }
 
     void watch_hup() {
@@ -184,6 +222,8 @@ class Daemon {
         Error err;
         if (!commit_.compact(err))
             log_warn("state not compacted at stop (the journal stays valid): " + err.what);
+        log_info("state: " + std::to_string(commit_.writes()) + " journal writes, " +
+                 std::to_string(commit_.compactions()) + " snapshots since start");
         for (Probe* p : registry_.all())
             if (p->pid)
                 kill(p->pid, SIGKILL);
@@ -245,6 +285,7 @@ class Daemon {
     Commit commit_;
     asio::steady_timer accept_timer_;
     bool accept_paused_ = false;
+    bool accept_full_ = false; // kMaxSessions open: not accepting
     Runner runner_;
     std::unordered_map<std::uint64_t, int> respawn_tries_;
     // Probes with a deferred run waiting for a free command slot, in order.
@@ -329,7 +370,7 @@ void Session::close() {
     boost::system::error_code ec;
     sock_.shutdown(local::socket::shutdown_both, ec);
     sock_.close(ec);
-    --d_.sessions;
+    d_.session_closed();
 }
 
 void Daemon::handle(const std::string& line, uid_t peer, Done done) {

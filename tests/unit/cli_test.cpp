@@ -422,8 +422,7 @@ TEST_SUITE("cli") {
         CHECK(*o.probe.cooldown_s == 60u);
         CHECK(!accept({"-c", "true", "-j", "1"}).probe.cooldown_s);
         CHECK(*accept({"-c", "true", "-j", "1", "--cooldown", "0"}).probe.cooldown_s == 0u);
-        CHECK(*accept({"-c", "true", "-j", "1", "--cooldown", "86400"}).probe.cooldown_s ==
-              86400u);
+        CHECK(*accept({"-c", "true", "-j", "1", "--cooldown", "86400"}).probe.cooldown_s == 86400u);
         refuse_exactly({"-c", "true", "-j", "1", "--cooldown", "86401"},
                        "--cooldown wants a number from 0 to 86400, not \"86401\"");
         refuse_exactly({"-c", "true", "-j", "1", "--cooldown", "-1"},
