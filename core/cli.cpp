@@ -21,10 +21,11 @@ po::options_description describe() {
         ("pidfile,p", po::value<std::string>(), "daemon pidfile")
         ("socket,f", po::value<std::string>(), "control socket path")
         ("probe", po::value<std::string>(), "with -D: path of the jaildaemon-probe program")
-        ("log", po::value<std::string>(), "with -D: log file of the detached daemon")
+        ("log", po::value<std::string>(), "with -D: log file of the detached daemon (reopened on SIGHUP)")
+        ("syslog", "with -D: log to syslog(3) instead of the log file")
         ("allow-host", "with -D: accept the \"host\" pseudo-jail (development only)")
         ("state", po::value<std::string>(), "with -D: state file that keeps the probes across restarts")
-        ("cooldown", po::value<std::string>(), "with -D: seconds between two commands of one probe (default 5, 0: none)")
+        ("cooldown", po::value<std::string>(), "with -D: default seconds between two runs of one probe's command (default 1, 0: none); with -c: this probe's own")
         ("max-commands", po::value<std::string>(), "with -D: commands running at once (default 8)")
         ("command-timeout", po::value<std::string>(), "with -D: seconds before a command's process group is killed (default 3600, 0: none)")
         ("command,c", po::value<std::string>(), "register a probe running COMMAND on trigger")
@@ -62,7 +63,7 @@ bool parse_id(const std::string& opt, const std::string& s, std::uint32_t max, s
 std::string usage_text() {
     return "usage: jaildaemon -D [-F] [-p pidfile] [-f ipcsockpath]\n"
            "       jaildaemon -c command -j jid|name [-rR] [-u uid] [-g gid] [-t proctitle]"
-           " [-f ipcsockpath]\n"
+           " [--cooldown s] [-f ipcsockpath]\n"
            "       jaildaemon -l [--json] [-j jail] [-f ipcsockpath]\n"
            "       jaildaemon -x -i id | -x -j jail [-t proctitle] [-f ipcsockpath]\n";
 }
@@ -125,8 +126,8 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
     if (has("daemon")) {
         // The original ignores utility options in daemon mode; we refuse
         // them, so that a mistyped rc.conf line is noticed.
-        if (!only({"daemon", "foreground", "pidfile", "probe", "log", "allow-host", "state",
-                   "cooldown", "max-commands", "command-timeout"},
+        if (!only({"daemon", "foreground", "pidfile", "probe", "log", "syslog", "allow-host",
+                   "state", "cooldown", "max-commands", "command-timeout"},
                   "-D"))
             return false;
         out.mode = Mode::daemon;
@@ -136,6 +137,7 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         d.socket = out.socket;
         d.probe_path = has("probe") ? str("probe") : JAILDAEMON_PROBE_PATH;
         d.log_file = has("log") ? str("log") : JAILDAEMON_LOGFILE;
+        d.syslog = has("syslog");
         d.allow_host = has("allow-host");
         d.state_file = has("state") ? str("state") : JAILDAEMON_STATEFILE;
         if (d.state_file.empty() || d.state_file.back() == '/') {
@@ -144,7 +146,7 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         }
         std::uint64_t v;
         if (has("cooldown")) {
-            if (!parse_id("--cooldown", str("cooldown"), 86400, v, err))
+            if (!parse_id("--cooldown", str("cooldown"), kMaxCooldown, v, err))
                 return false;
             d.limits.cooldown = std::chrono::seconds(v);
         }
@@ -165,7 +167,8 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         return true;
     }
     if (has("command")) {
-        if (!only({"command", "jail", "respawn", "respawn-now", "uid", "gid", "title"}, "-c"))
+        if (!only({"command", "jail", "respawn", "respawn-now", "uid", "gid", "title", "cooldown"},
+                  "-c"))
             return false;
         if (!has("jail")) {
             err.set(EX_USAGE_, "-c needs -j jid|name: the jail to put the probe in");
@@ -193,6 +196,11 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
             if (!parse_id("-g", str("gid"), 4294967294u, v, err))
                 return false;
             p.gid = std::uint32_t(v);
+        }
+        if (has("cooldown")) {
+            if (!parse_id("--cooldown", str("cooldown"), kMaxCooldown, v, err))
+                return false;
+            p.cooldown_s = std::uint32_t(v);
         }
         Error verr;
         if (!validate(p, verr)) {

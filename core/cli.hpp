@@ -20,7 +20,8 @@ struct DaemonOptions {
     std::string pidfile;
     std::string socket;
     std::string probe_path;
-    std::string log_file; // detached daemon's stderr
+    std::string log_file; // detached daemon's stderr, reopened on SIGHUP
+    bool syslog = false;  // daemon's own lines to syslog(3) instead
     bool allow_host = false;
     std::string state_file; // persisted registry
     Limits limits;          // cooldown, concurrent commands, command timeout

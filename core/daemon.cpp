@@ -1,8 +1,10 @@
 #include "daemon.hpp"
 
+#include "commit.hpp"
 #include "config.h"
 #include "detach.hpp"
 #include "jail.hpp"
+#include "journal.hpp"
 #include "limits.hpp"
 #include "log.hpp"
 #include "platform.hpp"
@@ -26,7 +28,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
+#include <functional>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -44,12 +48,16 @@ namespace jd {
 namespace {
 
 constexpr int kMaxSessions = 64;
+// The request must be read within this; the whole session (read, answer,
+// write the reply) is over after kSessionTimeout whatever happens.
 constexpr auto kRequestTimeout = std::chrono::seconds(5);
+constexpr auto kSessionTimeout = std::chrono::seconds(30);
+// Out of descriptors (EMFILE/ENFILE): accept nothing for this long.
+constexpr auto kAcceptPause = std::chrono::seconds(1);
 // A probe that cannot be respawned while its jail lives is tried this often
 // (1 s, 2 s, 3 s apart) before it is forgotten.
 constexpr int kRespawnTries = 3;
-// The state file is written at most this often (and before a list reply).
-constexpr auto kSaveInterval = std::chrono::milliseconds(100);
+using Done = std::function<void(Reply)>;
 
 class Daemon;
 
@@ -57,20 +65,26 @@ class Daemon;
 class Session : public std::enable_shared_from_this<Session> {
   public:
     Session(Daemon& d, local::socket s, uid_t uid)
-        : d_(d), sock_(std::move(s)), timer_(sock_.get_executor()), buf_(kMaxRequestBytes + 1),
-          uid_(uid) {}
+        : d_(d), sock_(std::move(s)), timer_(sock_.get_executor()), deadline_(sock_.get_executor()),
+          buf_(kMaxRequestBytes + 1), uid_(uid) {}
     void start();
     uid_t uid() const { return uid_; }
 
   private:
     void answer(const Reply& r);
+    void close();
 
     Daemon& d_;
     local::socket sock_;
-    asio::steady_timer timer_;
+    asio::steady_timer timer_;    // reading the request
+    asio::steady_timer deadline_; // the whole session
     asio::streambuf buf_;
     std::string out_;
     uid_t uid_;
+    bool read_ = false;      // the request is read (and handed on)
+    bool timed_out_ = false; // the client got the timeout answer: never execute
+    bool answered_ = false;
+    bool closed_ = false;
 };
 
 class Daemon {
@@ -78,10 +92,11 @@ class Daemon {
     Daemon(asio::io_context& io, const DaemonOptions& o, local::acceptor acc, ProbeImage& image,
            int devnull, StateFile& state)
         : io_(io), opts_(o), acceptor_(std::move(acc)), signals_(io, SIGTERM, SIGINT),
-          hup_(io, SIGHUP), launcher_(io, image, devnull), state_(state), save_timer_(io),
-          runner_(io) {}
+          hup_(io, SIGHUP), launcher_(io, image, devnull), state_(state),
+          commit_(io, state, [this] { return snapshot(); }), accept_timer_(io), runner_(io) {}
 
     void start() {
+        acceptor_.non_blocking(true);
         signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
             if (!ec)
                 stop(sig);
@@ -89,51 +104,112 @@ class Daemon {
         watch_hup();
         log_info("jaildaemon " JAILDAEMON_VERSION " listening on " + opts_.socket + ", state " +
                  state_.path() + ", cooldown " + std::to_string(opts_.limits.cooldown.count()) +
-                 " s, at most " + std::to_string(opts_.limits.max_commands) +
+                 " s (by default), at most " + std::to_string(opts_.limits.max_commands) +
                  " commands at once, command timeout " +
                  std::to_string(opts_.limits.command_timeout.count()) + " s");
     }
 
+    // A session ended: when accepting waited for one, it goes on.
+    void session_closed() {
+        --sessions;
+        if (accept_full_ && sessions < kMaxSessions) {
+            accept_full_ = false;
+            if (!accept_paused_)
+                accept();
+        }
+    }
     // Bring saved probes back, all started side by side; restored() is
     // called once every one of them is running or has failed its first try.
     void restore(const SavedState& saved, std::function<void()> restored);
     // Take requests: once restored, so that the first answer already sees
     // every restored probe running.
     void serve() { accept(); }
-    using Done = std::function<void(Reply)>;
-    // Answer one request line; done may be called later, from the loop.
     void handle(const std::string& line, uid_t peer, Done done);
     int sessions = 0;
 
   private:
     void accept() {
+        if (sessions >= kMaxSessions) {
+            // Further connections wait in the listen queue until a session
+            // ends (each ends within 30 s): none is turned away.
+            if (!accept_full_)
+                log_warn("audit: " + std::to_string(kMaxSessions) +
+                         " sessions open; further connections wait");
+            accept_full_ = true;
+            return;
+        }
         acceptor_.async_accept([this](const boost::system::error_code& ec, local::socket s) {
             if (ec == asio::error::operation_aborted)
                 return;
-            if (!ec) {
-                uid_t uid = uid_t(-1);
-                gid_t gid = gid_t(-1);
-                if (!platform::peer_creds(s.native_handle(), uid, gid)) {
-                    log_warn("audit: refused a connection: cannot read peer credentials");
-                } else if (sessions >= kMaxSessions) {
-                    log_warn("audit: refused a connection from uid " + std::to_string(uid) + ": " +
-                             std::to_string(kMaxSessions) + " sessions open");
-                } else {
-                    std::make_shared<Session>(*this, std::move(s), uid)->start();
-                }
-            } else {
-                log_warn("accept: " + ec.message());
+            if (!took(ec, std::move(s)))
+                return;
+            // Take every connection that is queued now, so that their
+            // requests are read in the same turn of the loop and share one
+            // commit (one accept per turn would give each its own fsync).
+            while (sessions < kMaxSessions) {
+                local::socket more(io_);
+                boost::system::error_code mec;
+                acceptor_.accept(more, mec);
+                if (mec == asio::error::would_block || mec == asio::error::try_again)
+                    break;
+                if (!took(mec, std::move(more)))
+                    return;
+                if (mec)
+                    break;
             }
             accept();
         });
     }
 
+    // One accepted connection (or why not). False: accepting is paused.
+    bool took(const boost::system::error_code& ec, local::socket s) {
+        if (!ec) {
+            if (accept_paused_) {
+                accept_paused_ = false;
+                log_info("accepting connections again");
+            }
+            uid_t uid = uid_t(-1);
+            gid_t gid = gid_t(-1);
+            if (!platform::peer_creds(s.native_handle(), uid, gid)) {
+                log_warn("audit: refused a connection: cannot read peer credentials");
+            } else {
+                std::make_shared<Session>(*this, std::move(s), uid)->start();
+            }
+            return true;
+        }
+        if (ec == asio::error::no_descriptors || ec.value() == ENFILE ||
+            ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
+            // Accepting again at once would fail again at once (the
+            // connection stays queued): pause, the sessions time out.
+            if (!accept_paused_)
+                log_warn("accept: " + ec.message() + "; not accepting for 1 s");
+            accept_paused_ = true;
+            accept_timer_.expires_after(kAcceptPause);
+            accept_timer_.async_wait([this](const boost::system::error_code& tec) {
+                if (!tec)
+                    accept();
+            });
+            return false;
+        }
+        log_warn("accept: " + ec.message());
+        return true;
+    }
+
     void watch_hup() {
-        // SIGHUP to the daemon itself is not a trigger; note it and go on.
+        // SIGHUP to the daemon itself is not a trigger: newsyslog(8) and
+        // logrotate moved the log file; open it again.
         hup_.async_wait([this](const boost::system::error_code& ec, int) {
             if (ec)
                 return;
-            log_info("SIGHUP received; nothing to reload");
+            if (opts_.foreground) {
+                log_info("SIGHUP received; logging to standard error, nothing to reopen");
+            } else {
+                Error err;
+                if (log_reopen(opts_.log_file, err))
+                    log_info("SIGHUP received; log file " + opts_.log_file + " reopened");
+                else
+                    log_err("SIGHUP received; " + err.what + "; still logging to the old file");
+            }
             watch_hup();
         });
     }
@@ -146,7 +222,14 @@ class Daemon {
         boost::system::error_code ec;
         acceptor_.close(ec);
         ::unlink(opts_.socket.c_str());
-        flush();
+        // What is queued goes to disk; then one snapshot, so that the next
+        // start has no journal to replay.
+        commit_.flush();
+        Error err;
+        if (!commit_.compact(err))
+            log_warn("state not compacted at stop (the journal stays valid): " + err.what);
+        log_info("state: " + std::to_string(commit_.writes()) + " journal writes, " +
+                 std::to_string(commit_.compactions()) + " snapshots since start");
         launcher_.kill_all();
         for (Probe* p : registry_.all())
             if (p->pid)
@@ -158,9 +241,9 @@ class Daemon {
     }
 
     void add(const ProbeSpec& spec, Done done);
-    void finish_add(const ProbeSpec& spec, std::shared_ptr<Jail> jail, pid_t pid,
+    void finish_add(ProbeSpec spec, std::shared_ptr<Jail> jail, pid_t pid,
                     std::shared_ptr<ExitSlot> exit, Done done);
-    Reply remove(const Request& r);
+    void remove(const Request& r, Done done);
     Reply list(const Request& r);
     void spawn(std::uint64_t id, std::function<void()> then = {});
     void spawn_failed(std::uint64_t id, const Error& err);
@@ -169,15 +252,29 @@ class Daemon {
     void respawn_later(std::uint64_t id, std::int64_t ms);
     void on_probe_exit(std::uint64_t id, pid_t pid, int status);
     void trigger(Probe& p);
-    void save();
-    void flush();
-    void write_state();
+    void run_pending(std::uint64_t id);
+    void start_command(Probe& p);
+    void next_waiting();
+    std::chrono::seconds cooldown_of(const Probe& p) const {
+        return p.spec.cooldown_s ? std::chrono::seconds(*p.spec.cooldown_s) : opts_.limits.cooldown;
+    }
+    SavedProbe saved(const Probe& p) const;
+    SavedState snapshot() const;
+    // Counters are not acknowledged: written with the next commit, or
+    // within a second, never with an fsync of their own.
+    void save_counters(const Probe& p) { commit_.lazy(journal_run(saved(p))); }
     void forget(Probe& p) {
         if (p.pid)
             kill(p.pid, SIGKILL); // not reaped yet: the pid is still ours
         respawn_tries_.erase(p.id);
         launching_.erase(p.id);
         registry_.erase(p.id);
+    }
+    // A probe that goes away on its own (not asked for): written lazily.
+    void drop(Probe& p) {
+        std::uint64_t id = p.id;
+        forget(p);
+        commit_.lazy(journal_remove(id));
     }
     static std::string describe(const Probe& p) {
         return "probe " + std::to_string(p.id) + " " + quoted(p.spec.title) + " in jail " +
@@ -192,17 +289,18 @@ class Daemon {
     ProbeLauncher launcher_;
     StateFile& state_;
     Registry registry_;
-    // Saving: every change marks the state dirty; it is written once per
-    // event-loop turn, at most every kSaveInterval, before every list reply
-    // and at stop. A burst of registrations costs one write, not one each.
-    asio::steady_timer save_timer_;
-    bool dirty_ = false;
-    bool save_armed_ = false;
-    std::chrono::steady_clock::time_point last_save_{};
+    // Acknowledged changes are group-committed (commit.hpp): an add or a
+    // remove is answered, and enters the registry, once it is on disk.
+    Commit commit_;
+    asio::steady_timer accept_timer_;
+    bool accept_paused_ = false;
+    bool accept_full_ = false; // kMaxSessions open: not accepting
     Runner runner_;
     std::unordered_map<std::uint64_t, int> respawn_tries_;
     // Probes whose (re)start is under way.
     std::unordered_set<std::uint64_t> launching_;
+    // Probes with a deferred run waiting for a free command slot, in order.
+    std::deque<std::uint64_t> waiting_slot_;
 };
 
 void Session::start() {
@@ -210,13 +308,39 @@ void Session::start() {
     auto self = shared_from_this();
     timer_.expires_after(kRequestTimeout);
     timer_.async_wait([self](const boost::system::error_code& ec) {
-        if (!ec)
-            self->answer(error_reply(EX_TEMPFAIL_, "request not complete within 5 s"));
+        if (ec || self->read_ || self->closed_)
+            return;
+        // From now on the request is not executed, even if it arrives.
+        self->timed_out_ = true;
+        self->answer(error_reply(EX_TEMPFAIL_, "request not complete within 5 s"));
+    });
+    // Read, answer and write, all of it: a client that stops reading cannot
+    // hold a session for ever. An answer that comes later is dropped; the
+    // change it reports stands (it was acknowledged to nobody).
+    deadline_.expires_after(kSessionTimeout);
+    deadline_.async_wait([self](const boost::system::error_code& ec) {
+        if (ec || self->closed_)
+            return;
+        if (self->answered_) {
+            self->close(); // the client does not read its reply
+            return;
+        }
+        // Told once; the late answer is dropped. The write of this one
+        // gets a few seconds more.
+        self->answer(error_reply(EX_TEMPFAIL_, "no answer within 30 s; the request may still "
+                                               "take effect (check with -l)"));
+        self->deadline_.expires_after(kRequestTimeout);
+        self->deadline_.async_wait([self](const boost::system::error_code& ec2) {
+            if (!ec2)
+                self->close();
+        });
     });
     asio::async_read_until(
         sock_, buf_, '\n', [self](const boost::system::error_code& ec, std::size_t n) {
-            if (ec == asio::error::operation_aborted)
+            if (ec == asio::error::operation_aborted || self->timed_out_ || self->closed_)
                 return;
+            self->read_ = true;
+            self->timer_.cancel();
             if (ec == asio::error::not_found) {
                 self->answer(error_reply(EX_DATAERR_, "request longer than " +
                                                           std::to_string(kMaxRequestBytes) +
@@ -229,29 +353,35 @@ void Session::start() {
             }
             std::string line(asio::buffers_begin(self->buf_.data()),
                              asio::buffers_begin(self->buf_.data()) + n - 1);
-            // The request is in: its deadline is over. Starting a probe has
-            // a deadline of its own (ProbeLauncher::kReadySeconds).
-            self->timer_.cancel();
-            self->d_.handle(line, self->uid_, [self](const Reply& r) { self->answer(r); });
+            // The answer may come in a later turn of the loop (after the
+            // state is on disk).
+            self->d_.handle(line, self->uid_, [self](Reply r) { self->answer(r); });
         });
 }
 
 void Session::answer(const Reply& r) {
-    if (!out_.empty())
-        return; // answered already (timeout vs. read race)
-    timer_.cancel();
+    if (answered_ || closed_)
+        return; // answered already (timeout vs. read race, or too late)
+    answered_ = true;
     // Every refused request leaves exactly one line, naming the peer.
     if (!r.ok)
         log_warn("audit: refused request from uid " + std::to_string(uid_) + ": " + r.error);
     out_ = encode(r);
     auto self = shared_from_this();
     asio::async_write(sock_, asio::buffer(out_),
-                      [self](const boost::system::error_code&, std::size_t) {
-                          boost::system::error_code ec;
-                          self->sock_.shutdown(local::socket::shutdown_both, ec);
-                          self->sock_.close(ec);
-                          --self->d_.sessions;
-                      });
+                      [self](const boost::system::error_code&, std::size_t) { self->close(); });
+}
+
+void Session::close() {
+    if (closed_)
+        return;
+    closed_ = true;
+    timer_.cancel();
+    deadline_.cancel();
+    boost::system::error_code ec;
+    sock_.shutdown(local::socket::shutdown_both, ec);
+    sock_.close(ec);
+    d_.session_closed();
 }
 
 void Daemon::handle(const std::string& line, uid_t peer, Done done) {
@@ -267,51 +397,33 @@ void Daemon::handle(const std::string& line, uid_t peer, Done done) {
     if (req.op == Op::list)
         return done(list(req));
     if (peer != 0)
-        return done(error_reply(EX_NOPERM_, "permission denied: only root may register or "
-                                            "remove probes (you are uid " +
+        return done(error_reply(EX_NOPERM_, "permission denied: only root may register or remove "
+                                            "probes (you are uid " +
                                                 std::to_string(peer) + ")"));
     if (req.op == Op::add)
-        return add(req.probe, std::move(done));
-    done(remove(req));
+        add(req.probe, std::move(done));
+    else
+        remove(req, std::move(done));
 }
 
-void Daemon::save() {
-    dirty_ = true;
-    if (save_armed_)
-        return;
-    save_armed_ = true;
-    auto due = last_save_ + kSaveInterval;
-    save_timer_.expires_at(std::max(due, std::chrono::steady_clock::now()));
-    save_timer_.async_wait([this](const boost::system::error_code& ec) {
-        save_armed_ = false;
-        if (!ec)
-            flush();
-    });
+SavedProbe Daemon::saved(const Probe& p) const {
+    SavedProbe sp;
+    sp.id = p.id;
+    sp.spec = p.spec;
+    sp.identity = p.jail->identity();
+    sp.triggers = p.triggers;
+    sp.last_run_ms = p.last_run_ms;
+    sp.last_status = p.last_status;
+    sp.last_ms = p.last_ms;
+    return sp;
 }
 
-void Daemon::flush() {
-    if (!dirty_)
-        return;
-    dirty_ = false;
-    last_save_ = std::chrono::steady_clock::now();
-    write_state();
-}
-
-void Daemon::write_state() {
+SavedState Daemon::snapshot() const {
     SavedState s;
-    s.next_id = registry_.next_id();
-    for (Probe* p : registry_.all()) {
-        SavedProbe sp;
-        sp.id = p->id;
-        sp.spec = p->spec;
-        sp.identity = p->jail->identity();
-        sp.triggers = p->triggers;
-        sp.last_run_ms = p->last_run_ms;
-        s.probes.push_back(std::move(sp));
-    }
-    Error err;
-    if (!state_.save(s, err))
-        log_err("state NOT saved, a restart would lose changes: " + err.what);
+    s.next_id = const_cast<Registry&>(registry_).next_id();
+    for (Probe* p : const_cast<Registry&>(registry_).all())
+        s.probes.push_back(saved(*p));
+    return s;
 }
 
 void Daemon::restore(const SavedState& saved, std::function<void()> restored_cb) {
@@ -347,6 +459,8 @@ void Daemon::restore(const SavedState& saved, std::function<void()> restored_cb)
         Probe& p = registry_.restore(sp.id, sp.spec, jail);
         p.triggers = sp.triggers;
         p.last_run_ms = sp.last_run_ms;
+        p.last_status = sp.last_status;
+        p.last_ms = sp.last_ms;
         ++restored;
         // All at once: the launcher starts them side by side. A probe that
         // fails to start is tried again (spawn_failed), not dropped at once.
@@ -357,7 +471,12 @@ void Daemon::restore(const SavedState& saved, std::function<void()> restored_cb)
     if (!saved.probes.empty())
         log_info("restored " + std::to_string(restored) + " of " +
                  std::to_string(saved.probes.size()) + " saved probes from " + state_.path());
-    save();
+    // One snapshot of what was restored (dropped probes are gone), and a
+    // fresh journal; a failure here is not fatal, the old files stay valid.
+    Error err;
+    if (!commit_.compact(err))
+        log_err("state not compacted at start (the old snapshot and journal stay valid): " +
+                err.what);
     one_done();
 }
 
@@ -382,59 +501,90 @@ void Daemon::add(const ProbeSpec& spec, Done done) {
                     });
 }
 
-void Daemon::finish_add(const ProbeSpec& spec, std::shared_ptr<Jail> jail, pid_t pid,
+// The probe runs (pid); it enters the registry, replacing an older probe of
+// the same jail and title, once its registration is on disk. Until then it
+// is nobody's: a trigger of it is seen only after that (its exit watcher is
+// set up then; an exit meanwhile is not lost, the child is not reaped).
+void Daemon::finish_add(ProbeSpec spec, std::shared_ptr<Jail> jail, pid_t pid,
                         std::shared_ptr<ExitSlot> exit, Done done) {
-    Probe* old = registry_.find(jail->key(), spec.title);
-    std::uint64_t old_id = old ? old->id : 0;
-    std::int64_t old_last_run = old ? old->last_run_ms : 0;
-    Probe& p = registry_.add(spec, jail);
-    adopt(p, pid, std::move(exit));
+    SavedProbe sp;
+    sp.id = registry_.reserve_id();
+    sp.spec = std::move(spec);
+    sp.identity = jail->identity();
     // Replacing a probe does not reset its cooldown.
-    p.last_run_ms = old_last_run;
-    Reply r;
-    r.id = p.id;
-    if (Probe* o = old_id ? registry_.find(old_id) : nullptr) {
-        log_info(describe(*o) + " replaced by probe " + std::to_string(p.id));
-        forget(*o);
-        r.replaced = true;
-    }
-    log_info(describe(p) + " registered (pid " + std::to_string(p.pid) + ", respawn " +
-             respawn_name(spec.respawn) + "): " + quoted(spec.command));
-    save();
-    done(r);
+    if (Probe* old = registry_.find(jail->key(), sp.spec.title))
+        sp.last_run_ms = old->last_run_ms;
+    std::string record = journal_add(sp);
+    commit_.commit(
+        {std::move(record)}, [this, sp, jail, pid, exit, done = std::move(done)](const Error& err) {
+            if (err) {
+                // Not on disk: as if it never came. The probe goes; the one it
+                // would have replaced stays.
+                kill(pid, SIGKILL);
+                exit->set([](int) {});
+                return done(error_reply(err.code,
+                                        "state not saved: " + err.what + ": probe not registered"));
+            }
+            Probe* old = registry_.find(jail->key(), sp.spec.title);
+            std::uint64_t old_id = old ? old->id : 0;
+            Probe& p = registry_.restore(sp.id, sp.spec, jail);
+            adopt(p, pid, exit);
+            p.last_run_ms = old ? old->last_run_ms : sp.last_run_ms;
+            Reply r;
+            r.id = p.id;
+            if (Probe* o = old_id ? registry_.find(old_id) : nullptr) {
+                log_info(describe(*o) + " replaced by probe " + std::to_string(p.id));
+                forget(*o);
+                r.replaced = true;
+            }
+            log_info(describe(p) + " registered (pid " + std::to_string(p.pid) + ", respawn " +
+                     respawn_name(p.spec.respawn) + ", cooldown " +
+                     std::to_string(cooldown_of(p).count()) + " s): " + quoted(p.spec.command));
+            done(r);
+        });
 }
 
-Reply Daemon::remove(const Request& req) {
-    std::vector<Probe*> victims;
+void Daemon::remove(const Request& req, Done done) {
+    std::vector<std::uint64_t> victims;
     if (req.id) {
-        if (Probe* p = registry_.find(*req.id))
-            victims.push_back(p);
+        if (registry_.find(*req.id))
+            victims.push_back(*req.id);
     } else {
         for (Probe* p : registry_.of_jail(req.jail))
             if (req.title.empty() || p->spec.title == req.title)
-                victims.push_back(p);
+                victims.push_back(p->id);
     }
     if (victims.empty())
-        return error_reply(EX_DATAERR_, req.id
-                                            ? "no probe with id " + std::to_string(*req.id)
-                                            : "no probe matches jail " + req.jail +
-                                                  (req.title.empty() ? "" : " title " + req.title));
-    Reply r;
-    for (Probe* p : victims) {
-        log_info(describe(*p) + " removed");
-        forget(*p);
-        ++r.removed;
-    }
-    save();
-    return r;
+        return done(error_reply(EX_DATAERR_,
+                                req.id ? "no probe with id " + std::to_string(*req.id)
+                                       : "no probe matches jail " + req.jail +
+                                             (req.title.empty() ? "" : " title " + req.title)));
+    std::vector<std::string> records;
+    for (std::uint64_t id : victims)
+        records.push_back(journal_remove(id));
+    // Killed and forgotten only once that is on disk.
+    commit_.commit(std::move(records), [this, victims, done = std::move(done)](const Error& err) {
+        if (err)
+            return done(
+                error_reply(err.code, "state not saved: " + err.what + ": probe not removed"));
+        Reply r;
+        for (std::uint64_t id : victims) {
+            Probe* p = registry_.find(id);
+            if (!p)
+                continue; // ended on its own meanwhile
+            log_info(describe(*p) + " removed");
+            forget(*p);
+            ++r.removed;
+        }
+        done(r);
+    });
 }
 
 Reply Daemon::list(const Request& req) {
-    // What -l shows is what a restart restores.
-    flush();
     Reply r;
+    auto dflt = std::uint32_t(opts_.limits.cooldown.count());
     for (Probe* p : req.jail.empty() ? registry_.all() : registry_.of_jail(req.jail))
-        r.probes.push_back(registry_.info(*p));
+        r.probes.push_back(registry_.info(*p, dflt));
     return r;
 }
 
@@ -486,8 +636,7 @@ void Daemon::respawn(std::uint64_t id) {
         return; // removed or replaced meanwhile, or already back
     if (!p->jail->alive()) {
         log_info(describe(*p) + " not respawned: the jail is gone; forgotten");
-        forget(*p);
-        save();
+        drop(*p);
         return;
     }
     spawn(id);
@@ -502,8 +651,7 @@ void Daemon::spawn_failed(std::uint64_t id, const Error& err) {
         return;
     if (!p->jail->alive()) {
         log_info(describe(*p) + " not started: the jail is gone (" + err.what + "); forgotten");
-        forget(*p);
-        save();
+        drop(*p);
         return;
     }
     int tries = ++respawn_tries_[id];
@@ -515,8 +663,7 @@ void Daemon::spawn_failed(std::uint64_t id, const Error& err) {
     }
     log_warn(describe(*p) + " could not be started: " + err.what + "; forgotten after " +
              std::to_string(tries) + " tries");
-    forget(*p);
-    save();
+    drop(*p);
 }
 
 void Daemon::respawn_later(std::uint64_t id, std::int64_t ms) {
@@ -543,28 +690,82 @@ void Daemon::on_probe_exit(std::uint64_t id, pid_t pid, int status) {
     }
     log_info(describe(*p) + " ended without trigger (" + status_text(status) +
              "); no command run, forgotten");
-    forget(*p);
-    save();
+    drop(*p);
 }
 
+// A trigger is never dropped. One that comes while the probe's command may
+// not run (its cooldown, or every command slot busy) is deferred: the
+// command runs once when it may, for however many triggers came meanwhile.
 void Daemon::trigger(Probe& p) {
+    ++p.triggers;
+    std::string who = describe(p);
+    if (p.pending) {
+        // Only a -R probe can be triggered again before its deferred run.
+        log_info("audit: trigger of " + who + " joins its pending run");
+        save_counters(p);
+        respawn(p.id);
+        return;
+    }
+    p.pending = true;
+    run_pending(p.id);
+}
+
+void Daemon::run_pending(std::uint64_t id) {
+    Probe* pp = registry_.find(id);
+    if (!pp || !pp->pending || pp->state == ProbeState::running)
+        return; // removed, replaced, or run meanwhile
+    Probe& p = *pp;
+    std::int64_t now = wall_ms(), retry_ms = 0;
+    Limits l = opts_.limits;
+    l.cooldown = cooldown_of(p);
+    Admit a = admit(l, p.last_run_ms, now, runner_.running(), &retry_ms);
+    if (a == Admit::run) {
+        start_command(p);
+        return;
+    }
+    bool first = p.state != ProbeState::deferred && !p.deferred_logged;
+    p.deferred_logged = true;
+    if (first)
+        log_info("audit: trigger of " + describe(p) + " deferred: " + admit_reason(a, l, retry_ms) +
+                 "; command " + quoted(p.spec.command) + " runs then");
+    if (a == Admit::busy) {
+        if (std::find(waiting_slot_.begin(), waiting_slot_.end(), id) == waiting_slot_.end())
+            waiting_slot_.push_back(id);
+    } else {
+        auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(retry_ms));
+        t->async_wait([this, t, id](const boost::system::error_code& ec) {
+            if (!ec)
+                run_pending(id);
+        });
+    }
+    // -R: the probe is back at once, and a trigger meanwhile joins this run.
+    // Otherwise it comes back as its mode says, after the run.
+    if (p.spec.respawn == Respawn::now) {
+        respawn(id);
+    } else if (!p.pid) {
+        p.state = ProbeState::deferred;
+    }
+    save_counters(p);
+}
+
+// A command slot is free: the longest waiting deferred run goes first.
+void Daemon::next_waiting() {
+    while (!waiting_slot_.empty() && runner_.running() < opts_.limits.max_commands) {
+        std::uint64_t id = waiting_slot_.front();
+        waiting_slot_.pop_front();
+        run_pending(id);
+    }
+}
+
+void Daemon::start_command(Probe& p) {
     std::uint64_t id = p.id;
     std::string who = describe(p);
     std::string cmd = quoted(p.spec.command);
-    std::int64_t now = wall_ms(), retry_ms = 0;
-    Admit a = admit(opts_.limits, p.last_run_ms, now, runner_.running(), &retry_ms);
-    if (a != Admit::run) {
-        // Refused: the command does not run, and the probe is not used up,
-        // whatever its respawn mode. It comes back when the reason is gone,
-        // so that a jail cannot make the host fork in a loop either.
-        log_warn("audit: trigger of " + who +
-                 " refused: " + admit_reason(a, opts_.limits, retry_ms) + "; command " + cmd +
-                 " not run; probe back in " + std::to_string((retry_ms + 999) / 1000) + " s");
-        respawn_later(id, retry_ms);
-        return;
-    }
-    ++p.triggers;
-    p.last_run_ms = now;
+    p.pending = false;
+    p.deferred_logged = false;
+    p.last_run_ms = wall_ms();
+    p.last_status.reset();
+    p.last_ms.reset();
     CommandJob job{p.spec.command, p.jail->name(), p.jail->id(), p.spec.title,
                    opts_.limits.command_timeout};
     Respawn mode = p.spec.respawn;
@@ -581,29 +782,52 @@ void Daemon::trigger(Probe& p) {
             log(r.status == 0 ? Level::info : Level::warn,
                 "audit: trigger of " + who + ": command " + cmd + " " + how + " after " +
                     std::to_string(ms) + " ms");
+            if (Probe* q = registry_.find(id)) {
+                q->last_status = r.status;
+                q->last_ms = std::uint64_t(ms);
+                if (q->state == ProbeState::running)
+                    q->state = q->pid ? ProbeState::waiting : ProbeState::spawning;
+                save_counters(*q);
+            }
             if (mode == Respawn::after)
                 respawn(id);
+            next_waiting();
         },
         err);
     if (!started) {
-        // Not run: like a refused trigger, the probe is not used up.
+        // Not run: still pending, the probe is not used up; tried again in 1 s.
         log_err("audit: trigger of " + who + ": command " + cmd + " not started: " + err.what +
-                "; probe back in 1 s");
-        respawn_later(id, 1000);
-    } else if (mode == Respawn::none) {
-        forget(p);
+                "; trying again in 1 s");
+        p.pending = true;
+        p.deferred_logged = true;
+        if (!p.pid && mode != Respawn::now)
+            p.state = ProbeState::deferred;
+        auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::seconds(1));
+        t->async_wait([this, t, id](const boost::system::error_code& ec) {
+            if (!ec)
+                run_pending(id);
+        });
+        if (mode == Respawn::now)
+            respawn(id);
+        save_counters(p);
+        return;
+    }
+    save_counters(p);
+    if (mode == Respawn::none) {
+        drop(p);
     } else if (mode == Respawn::now) {
         respawn(id);
     } else {
         p.state = ProbeState::running;
     }
-    save();
 }
 
 } // namespace
 
 int run_daemon(const DaemonOptions& opts) {
-    log_open("jaildaemon", !opts.foreground);
+    // Each line goes to one place: syslog(3) with --syslog, else standard
+    // error (the log file once detached, reopened on SIGHUP).
+    log_open("jaildaemon", opts.syslog && !opts.foreground);
     Error err;
     auto fail = [&](const Error& e) {
         std::fprintf(stderr, "jaildaemon: %s\n", e.what.c_str());
@@ -688,7 +912,16 @@ int run_daemon(const DaemonOptions& opts) {
             ready_fd = -1;
         }
     });
-    io.run();
+    // One handler that throws (a descriptor Asio could not register, say)
+    // is logged and the loop goes on: nothing takes the daemon down.
+    for (;;) {
+        try {
+            io.run();
+            break;
+        } catch (const std::exception& e) {
+            log_err(std::string("internal error, carrying on: ") + e.what());
+        }
+    }
     state_lock.remove();
     pidfile.remove();
     log_info("stopped");

@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 
 namespace {
@@ -17,18 +18,41 @@ int fail(const jd::Error& e) {
     return e.code;
 }
 
+// "2025-11-29T14:02:33 exit 0 12ms", "... signal 9 3000ms", "... running", "-"
+std::string last_run(const jd::ProbeInfo& p) {
+    if (!p.last_run_ms)
+        return "-";
+    char stamp[32];
+    std::time_t t = std::time_t(p.last_run_ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::string out = stamp;
+    if (p.last_exit)
+        out += " exit " + std::to_string(*p.last_exit);
+    else if (p.last_signal)
+        out += " signal " + std::to_string(*p.last_signal);
+    else if (!p.last_ms)
+        return out + " running";
+    if (p.last_ms)
+        out += " " + std::to_string(*p.last_ms) + "ms";
+    return out;
+}
+
 int print_list(const jd::Reply& r, bool json) {
     if (json) {
         std::cout << jd::encode(r.probes);
         return 0;
     }
-    std::printf("%-5s %-16s %-7s %-8s %-8s %-7s %-8s %-20s %s\n", "ID", "JAIL", "JID", "STATE",
-                "PID", "RESPAWN", "TRIGGERS", "TITLE", "COMMAND");
+    std::printf("%-5s %-16s %-7s %-8s %-8s %-7s %-6s %-8s %-7s %-36s %-20s %s\n", "ID", "JAIL",
+                "JID", "STATE", "PID", "RESPAWN", "COOL", "TRIGGERS", "PENDING", "LAST RUN",
+                "TITLE", "COMMAND");
     for (const jd::ProbeInfo& p : r.probes)
-        std::printf("%-5llu %-16s %-7ld %-8s %-8ld %-7s %-8llu %-20s %s\n",
+        std::printf("%-5llu %-16s %-7ld %-8s %-8ld %-7s %-6s %-8llu %-7s %-36s %-20s %s\n",
                     (unsigned long long)p.id, p.jail.c_str(), p.jid, p.state.c_str(), p.pid,
-                    jd::respawn_name(p.respawn), (unsigned long long)p.triggers, p.title.c_str(),
-                    p.command.c_str());
+                    jd::respawn_name(p.respawn), (std::to_string(p.cooldown) + "s").c_str(),
+                    (unsigned long long)p.triggers, p.pending ? "yes" : "no", last_run(p).c_str(),
+                    p.title.c_str(), p.command.c_str());
     return 0;
 }
 

@@ -149,6 +149,8 @@ json::object probe_fields(const ProbeSpec& p) {
         o["uid"] = *p.uid;
     if (p.gid)
         o["gid"] = *p.gid;
+    if (p.cooldown_s)
+        o["cooldown"] = *p.cooldown_s;
     return o;
 }
 
@@ -220,6 +222,10 @@ bool validate(const ProbeSpec& p, Error& err) {
         err.set(EX_DATAERR_, "uid/gid out of range");
         return false;
     }
+    if (p.cooldown_s && *p.cooldown_s > kMaxCooldown) {
+        err.set(EX_DATAERR_, "cooldown longer than " + std::to_string(kMaxCooldown) + " s");
+        return false;
+    }
     return true;
 }
 
@@ -267,7 +273,7 @@ bool decode(std::string_view text, Request& r, Error& err) {
             !f.str("label", p.label, kMaxJailBytes, false) ||
             !f.str("command", p.command, kMaxCommandBytes, true) ||
             !f.str("title", p.title, kMaxTitleBytes, true) || !read_respawn(f, p.respawn) ||
-            !read_ids(f, p.uid, p.gid))
+            !read_ids(f, p.uid, p.gid) || !f.u32("cooldown", p.cooldown_s, kMaxCooldown))
             return false;
         if (!f.no_extra())
             return false;
@@ -315,6 +321,16 @@ json::array probes_json(const std::vector<ProbeInfo>& probes) {
         q["state"] = p.state;
         q["pid"] = p.pid;
         q["triggers"] = p.triggers;
+        q["cooldown"] = p.cooldown;
+        q["cooldown_set"] = p.cooldown_set;
+        q["pending"] = p.pending;
+        // The last run: when it started, how it ended, how long it took
+        // (null until it ran, "last_exit"/"last_signal"/"last_ms" null while
+        // it runs).
+        q["last_run_ms"] = p.last_run_ms ? json::value(p.last_run_ms) : json::value(nullptr);
+        q["last_exit"] = p.last_exit ? json::value(*p.last_exit) : json::value(nullptr);
+        q["last_signal"] = p.last_signal ? json::value(*p.last_signal) : json::value(nullptr);
+        q["last_ms"] = p.last_ms ? json::value(*p.last_ms) : json::value(nullptr);
         a.push_back(std::move(q));
     }
     return a;
@@ -391,6 +407,25 @@ bool decode(std::string_view text, Reply& r, Error& err) {
                 p.state = std::string(q.at("state").as_string());
                 p.pid = long(q.at("pid").to_number<std::int64_t>());
                 p.triggers = q.at("triggers").to_number<std::uint64_t>();
+                // Newer fields: an older daemon does not send them.
+                auto opt = [&q](const char* k) -> const json::value* {
+                    auto it = q.find(k);
+                    return it == q.end() || it->value().is_null() ? nullptr : &it->value();
+                };
+                if (auto v = opt("cooldown"))
+                    p.cooldown = v->to_number<std::uint32_t>();
+                if (auto v = opt("cooldown_set"))
+                    p.cooldown_set = v->as_bool();
+                if (auto v = opt("pending"))
+                    p.pending = v->as_bool();
+                if (auto v = opt("last_run_ms"))
+                    p.last_run_ms = v->to_number<std::int64_t>();
+                if (auto v = opt("last_exit"))
+                    p.last_exit = v->to_number<int>();
+                if (auto v = opt("last_signal"))
+                    p.last_signal = v->to_number<int>();
+                if (auto v = opt("last_ms"))
+                    p.last_ms = v->to_number<std::uint64_t>();
                 r.probes.push_back(std::move(p));
             }
         }

@@ -35,6 +35,9 @@ struct ProbeSpec {
     std::optional<std::uint32_t> cooldown_s;
 };
 
+// A per-probe cooldown is at most a day (the daemon's --cooldown too).
+constexpr std::uint32_t kMaxCooldown = 86400;
+
 // Checks that hold whoever built the spec; err names the bad field.
 bool validate(const ProbeSpec& p, Error& err);
 bool valid_title(std::string_view t, Error& err);
@@ -60,9 +63,16 @@ struct ProbeInfo {
     Respawn respawn = Respawn::none;
     std::optional<std::uint32_t> uid;
     std::optional<std::uint32_t> gid;
-    std::string state; // "waiting", "running", "respawning"
+    std::string state; // "waiting", "running", "spawning", "deferred"
     long pid = 0;      // probe pid as seen by the host, 0 when none
     std::uint64_t triggers = 0;
+    std::uint32_t cooldown = 0;           // effective cooldown, seconds
+    bool cooldown_set = false;            // per-probe (--cooldown with -c)
+    bool pending = false;                 // a deferred run is waiting for its turn
+    std::int64_t last_run_ms = 0;         // wall clock of the last command start, 0: never
+    std::optional<int> last_exit;         // its exit status, or
+    std::optional<int> last_signal;       // the signal that ended it
+    std::optional<std::uint64_t> last_ms; // how long it ran; unset while it runs
 };
 
 struct Reply {

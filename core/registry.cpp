@@ -1,6 +1,7 @@
 #include "registry.hpp"
 
 #include <algorithm>
+#include <sys/wait.h>
 
 namespace jd {
 
@@ -16,6 +17,8 @@ const char* state_name(ProbeState s) {
         return "waiting";
     case ProbeState::running:
         return "running";
+    case ProbeState::deferred:
+        return "deferred";
     default:
         return "spawning";
     }
@@ -101,7 +104,7 @@ std::vector<Probe*> Registry::all() {
     return out;
 }
 
-ProbeInfo Registry::info(const Probe& p) const {
+ProbeInfo Registry::info(const Probe& p, std::uint32_t default_cooldown) const {
     ProbeInfo i;
     i.id = p.id;
     i.jail = p.jail->name();
@@ -115,6 +118,15 @@ ProbeInfo Registry::info(const Probe& p) const {
     i.state = state_name(p.state);
     i.pid = p.pid;
     i.triggers = p.triggers;
+    i.cooldown = p.spec.cooldown_s.value_or(default_cooldown);
+    i.cooldown_set = p.spec.cooldown_s.has_value();
+    i.pending = p.pending;
+    i.last_run_ms = p.last_run_ms;
+    if (p.last_status && WIFEXITED(*p.last_status))
+        i.last_exit = WEXITSTATUS(*p.last_status);
+    else if (p.last_status && WIFSIGNALED(*p.last_status))
+        i.last_signal = WTERMSIG(*p.last_status);
+    i.last_ms = p.last_ms;
     return i;
 }
 

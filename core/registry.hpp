@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,6 +18,8 @@ enum class ProbeState {
     waiting,  // probe process alive in the jail, waiting for SIGHUP
     running,  // triggered; command running, respawn after it (-r)
     spawning, // about to (re)spawn
+    deferred, // triggered in its cooldown (or with every command slot busy):
+              // no probe process until its deferred run has happened
 };
 const char* state_name(ProbeState s);
 
@@ -27,7 +30,13 @@ struct Probe {
     ProbeState state = ProbeState::spawning;
     pid_t pid = 0; // host pid of the probe process, 0 when none
     std::uint64_t triggers = 0;
-    std::int64_t last_run_ms = 0; // wall clock of the last command run, 0: never
+    std::int64_t last_run_ms = 0;         // wall clock of the last command start, 0: never
+    std::optional<int> last_status;       // wait(2) status of the last run, unset: none yet
+    std::optional<std::uint64_t> last_ms; // its duration; unset while it runs
+    // A trigger came while the command could not run (cooldown, every slot
+    // busy): the command runs once when it may, for all such triggers.
+    bool pending = false;
+    bool deferred_logged = false; // its deferral has its audit line
 };
 
 class Registry {
@@ -38,6 +47,9 @@ class Registry {
     // above it. The caller makes sure id is free.
     Probe& restore(std::uint64_t id, ProbeSpec spec, std::shared_ptr<Jail> jail);
     std::uint64_t next_id() const { return next_id_; }
+    // Take the next id for a probe that enters only later (restore()), once
+    // its registration is on disk. An id is never given twice.
+    std::uint64_t reserve_id() { return next_id_++; }
     void set_next_id(std::uint64_t id) {
         if (id > next_id_)
             next_id_ = id;
@@ -54,7 +66,8 @@ class Registry {
     std::vector<Probe*> all();
     std::size_t size() const { return probes_.size(); }
 
-    ProbeInfo info(const Probe& p) const;
+    // default_cooldown: the daemon's --cooldown, for probes without their own.
+    ProbeInfo info(const Probe& p, std::uint32_t default_cooldown = 0) const;
 
   private:
     std::uint64_t next_id_ = 1;

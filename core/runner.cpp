@@ -6,7 +6,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/process/v2/process.hpp>
 
 #include <cerrno>
 #include <csignal>
@@ -14,8 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
-
-namespace bp = boost::process::v2;
 
 namespace jd {
 
@@ -44,8 +41,11 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 // to the log, nothing else open, default signals, own process group).
 // Boost.Process's own launchers are not used to start the command: in the
 // child they call io_context::notify_fork(), which re-registers every
-// descriptor of the event loop (one per probe) before exec. The process is
-// still watched and reaped through Boost.Process (see Runner::start).
+// descriptor of the event loop (one per probe) before exec. Nor are they
+// used to wait for it: Boost.Process reaps as it learns of the exit (after
+// which the process group id may be reused), and throws when it cannot get
+// a pidfd (EMFILE). watch_exit() reports the exit and leaves the reaping to
+// us (see Runner::start).
 int spawn(const std::string& exe, std::vector<std::string> args, std::vector<std::string>& env,
           pid_t& pid) {
     std::vector<char*> argv = c_strings(args), envp = c_strings(env);
@@ -89,11 +89,9 @@ bool Runner::start(const CommandJob& job, std::function<void(const CommandResult
             return false;
         }
     }
-    // Watched and reaped through Boost.Process, on the event loop.
-    auto proc = std::make_shared<bp::process>(io_.get_executor(), pid);
     ++running_;
     // The command leads its own process group: its pid is the group id,
-    // valid until we reap it below.
+    // valid until we reap it below: every killpg() happens before that.
     pid_t pgid = pid;
     auto timed_out = std::make_shared<bool>(false);
     std::shared_ptr<boost::asio::steady_timer> timer;
@@ -101,35 +99,40 @@ bool Runner::start(const CommandJob& job, std::function<void(const CommandResult
         timer = std::make_shared<boost::asio::steady_timer>(io_, job.timeout);
         std::string what = "command of probe " + quoted(job.title) + " in jail " + job.jail;
         auto secs = job.timeout.count();
-        timer->async_wait([timer, pgid, timed_out, what, secs](const bp::error_code& ec) {
-            if (ec)
-                return;
-            *timed_out = true;
-            log_warn(what + " outlived its timeout of " + std::to_string(secs) +
-                     " s: killing process group " + std::to_string(pgid) + " (SIGTERM, SIGKILL " +
-                     "after 3 s)");
-            ::killpg(pgid, SIGTERM);
-            timer->expires_after(std::chrono::seconds(3));
-            timer->async_wait([pgid](const bp::error_code& ec2) {
-                if (!ec2)
-                    ::killpg(pgid, SIGKILL);
+        timer->async_wait(
+            [timer, pgid, timed_out, what, secs](const boost::system::error_code& ec) {
+                if (ec)
+                    return;
+                *timed_out = true;
+                log_warn(what + " outlived its timeout of " + std::to_string(secs) +
+                         " s: killing process group " + std::to_string(pgid) +
+                         " (SIGTERM, SIGKILL " + "after 3 s)");
+                ::killpg(pgid, SIGTERM);
+                timer->expires_after(std::chrono::seconds(3));
+                timer->async_wait([pgid](const boost::system::error_code& ec2) {
+                    if (!ec2)
+                        ::killpg(pgid, SIGKILL);
+                });
             });
-        });
     }
-    proc->async_wait(
-        [this, proc, t0, pgid, timer, timed_out, done = std::move(done)](bp::error_code, int) {
-            --running_;
-            if (timer)
-                timer->cancel();
-            // What the command left behind in its group after a timeout goes too.
-            if (*timed_out)
-                ::killpg(pgid, SIGKILL);
-            CommandResult r;
-            r.status = proc->native_exit_code();
-            r.took = std::chrono::steady_clock::now() - t0;
-            r.timed_out = *timed_out;
-            done(r);
-        });
+    watch_exit(io_, pid, [this, pid, t0, pgid, timer, timed_out, done = std::move(done)] {
+        --running_;
+        if (timer)
+            timer->cancel();
+        // What the command left behind in its group after a timeout goes
+        // too, while the leader's zombie still holds the group id.
+        if (*timed_out)
+            ::killpg(pgid, SIGKILL);
+        CommandResult r;
+        int st = 0;
+        pid_t w;
+        while ((w = waitpid(pid, &st, 0)) < 0 && errno == EINTR) {
+        }
+        r.status = w == pid ? st : -1;
+        r.took = std::chrono::steady_clock::now() - t0;
+        r.timed_out = *timed_out;
+        done(r);
+    });
     return true;
 }
 

@@ -1,10 +1,12 @@
 #include "state.hpp"
 
+#include "journal.hpp"
 #include "json_reader.hpp"
 
 #include <boost/json.hpp>
 
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <set>
@@ -20,7 +22,9 @@ namespace {
 constexpr std::uint64_t kMaxId = (std::uint64_t(1) << 53) - 1;
 constexpr std::uint32_t kMaxUid = 4294967294u;
 
-json::object probe_object(const SavedProbe& p) {
+} // namespace
+
+json::object encode_probe(const SavedProbe& p) {
     json::object o;
     o["id"] = p.id;
     o["jail"] = p.spec.jail;
@@ -34,13 +38,23 @@ json::object probe_object(const SavedProbe& p) {
         o["uid"] = *p.spec.uid;
     if (p.spec.gid)
         o["gid"] = *p.spec.gid;
+    if (p.spec.cooldown_s)
+        o["cooldown"] = *p.spec.cooldown_s;
     o["triggers"] = p.triggers;
     o["last_run_ms"] = p.last_run_ms;
+    if (p.last_status) {
+        int st = *p.last_status;
+        if ((st & 0x7f) == 0)
+            o["last_exit"] = (st >> 8) & 0xff;
+        else
+            o["last_signal"] = st & 0x7f;
+    }
+    if (p.last_ms)
+        o["last_ms"] = *p.last_ms;
     return o;
 }
 
-bool read_probe(const json::value& v, std::size_t index, SavedProbe& p, Error& err) {
-    std::string where = "probe #" + std::to_string(index);
+bool decode_probe(const json::value& v, const std::string& where, SavedProbe& p, Error& err) {
     if (!v.is_object()) {
         err.set(EX_DATAERR_, where + " is not an object");
         return false;
@@ -48,16 +62,28 @@ bool read_probe(const json::value& v, std::size_t index, SavedProbe& p, Error& e
     JsonReader r(v.get_object(), err, where);
     std::string respawn;
     std::uint64_t last = 0;
+    std::optional<std::uint32_t> code, sig;
     bool ok = r.u64("id", p.id, kMaxId, true) && r.str("jail", p.spec.jail, kMaxJailBytes, true) &&
               r.str("label", p.spec.label, kMaxJailBytes, false) &&
               r.str("identity", p.identity, 1024, true) &&
               r.str("command", p.spec.command, kMaxCommandBytes, true) &&
               r.str("title", p.spec.title, kMaxTitleBytes, true) &&
               r.str("respawn", respawn, 8, true) && r.u32("uid", p.spec.uid, kMaxUid) &&
-              r.u32("gid", p.spec.gid, kMaxUid) && r.u64("triggers", p.triggers, kMaxId, true) &&
-              r.u64("last_run_ms", last, kMaxId, true) && r.no_extra();
+              r.u32("gid", p.spec.gid, kMaxUid) &&
+              r.u32("cooldown", p.spec.cooldown_s, kMaxCooldown) &&
+              r.u64("triggers", p.triggers, kMaxId, true) &&
+              r.u64("last_run_ms", last, kMaxId, true) && r.u32("last_exit", code, 255) &&
+              r.u32("last_signal", sig, 127) && r.u64("last_ms", p.last_ms, kMaxId) && r.no_extra();
     if (!ok)
         return false;
+    if (code && sig) {
+        err.set(EX_DATAERR_, where + ": both \"last_exit\" and \"last_signal\"");
+        return false;
+    }
+    if (code)
+        p.last_status = int(*code) << 8;
+    else if (sig)
+        p.last_status = int(*sig);
     p.last_run_ms = std::int64_t(last);
     if (p.id == 0) {
         err.set(EX_DATAERR_, where + ": id 0");
@@ -78,6 +104,8 @@ bool read_probe(const json::value& v, std::size_t index, SavedProbe& p, Error& e
     }
     return true;
 }
+
+namespace {
 
 std::string dir_of(const std::string& path) {
     auto slash = path.rfind('/');
@@ -115,9 +143,11 @@ std::string encode_state(const SavedState& s) {
     json::object o;
     o["version"] = kStateVersion;
     o["next_id"] = s.next_id;
+    if (s.generation)
+        o["generation"] = s.generation;
     json::array a;
     for (const SavedProbe& p : s.probes)
-        a.push_back(probe_object(p));
+        a.push_back(encode_probe(p));
     o["probes"] = std::move(a);
     return json::serialize(o) + "\n";
 }
@@ -143,7 +173,8 @@ bool decode_state(std::string_view text, SavedState& s, Error& err) {
     std::uint64_t version = 0;
     SavedState out;
     const json::value* probes = nullptr;
-    if (!r.u64("version", version, 1000, true) || !r.u64("next_id", out.next_id, kMaxId, true))
+    if (!r.u64("version", version, 1000, true) || !r.u64("next_id", out.next_id, kMaxId, true) ||
+        !r.u64("generation", out.generation, kMaxId, false))
         return false;
     if (!(probes = r.value("probes")))
         return r.fail("missing \"probes\"");
@@ -162,7 +193,7 @@ bool decode_state(std::string_view text, SavedState& s, Error& err) {
     std::set<std::pair<std::string, std::string>> titles;
     for (std::size_t i = 0; i < probes->get_array().size(); ++i) {
         SavedProbe p;
-        if (!read_probe(probes->get_array()[i], i, p, err))
+        if (!decode_probe(probes->get_array()[i], "probe #" + std::to_string(i), p, err))
             return false;
         if (p.id >= out.next_id) {
             err.set(EX_DATAERR_, "probe #" + std::to_string(i) + ": id " + std::to_string(p.id) +
@@ -199,6 +230,117 @@ bool StateFile::make_dir(Error& err) {
     return true;
 }
 
+namespace {
+
+// Read a file only we (or root) can change. *exists false: it is missing.
+bool read_private(const std::string& path, std::string& text, bool& exists, bool& too_big,
+                  Error& err) {
+    exists = false;
+    too_big = false;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return true;
+        err.set(EX_CANTCREAT_, errno_text("cannot open state file " + path, errno));
+        return false;
+    }
+    exists = true;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !safe_owner(st, false)) {
+        ::close(fd);
+        err.set(EX_CONFIG_, "state file " + path +
+                                " must be a regular file owned by root and not writable by others");
+        return false;
+    }
+    char buf[65536];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+        if (n > 0)
+            text.append(buf, std::size_t(n));
+        if (text.size() > kMaxStateBytes) {
+            too_big = true;
+            break;
+        }
+    }
+    int read_errno = n < 0 ? errno : 0;
+    ::close(fd);
+    if (read_errno) {
+        err.set(EX_OSERR_, errno_text("cannot read state file " + path, read_errno));
+        return false;
+    }
+    return true;
+}
+
+std::string aside_name(const std::string& path) {
+    char stamp[32];
+    std::time_t now = std::time(nullptr);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    std::string aside = path + ".corrupt-" + stamp;
+    for (int i = 1; access(aside.c_str(), F_OK) == 0; ++i)
+        aside = path + ".corrupt-" + stamp + "-" + std::to_string(i);
+    return aside;
+}
+
+void sync_dir(const std::string& dir) {
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+// Write text to path atomically: path.tmp, fsync, rename, fsync of the
+// directory. Returns 0 or the errno; *step names what failed.
+int replace_file(const std::string& path, const std::string& text, const char** step) {
+    std::string tmp = path + ".tmp";
+    ::unlink(tmp.c_str());
+    *step = "create";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return errno;
+    *step = "write";
+    if (!write_all(fd, text) || fsync(fd) != 0) {
+        int e = errno ? errno : EIO;
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return e;
+    }
+    if (::close(fd) != 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        return e;
+    }
+    *step = "rename";
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        return e;
+    }
+    // The rename itself must reach the disk too.
+    sync_dir(dir_of(path));
+    return 0;
+}
+
+} // namespace
+
+StateFile::~StateFile() {
+    if (jfd_ >= 0)
+        ::close(jfd_);
+}
+
+std::string StateFile::dir() const {
+    return dir_of(path_);
+}
+
+bool StateFile::fail_io(const char* what, int e, Error& err) {
+    // The reply to the client says this much; the log says which file.
+    err.set(EX_CANTCREAT_, std::string(std::strerror(e)) + " (" + dir() + ")");
+    (void)what;
+    return false;
+}
+
 bool StateFile::load(SavedState& s, Error& err, std::string* corrupt_reason, std::string* moved) {
     s = SavedState{};
     struct stat dst;
@@ -212,93 +354,145 @@ bool StateFile::load(SavedState& s, Error& err, std::string* corrupt_reason, std
                                 " must be a directory owned by root and not writable by others");
         return false;
     }
-    int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return true;
-        err.set(EX_CANTCREAT_, errno_text("cannot open state file " + path_, errno));
+    std::string text, jtext;
+    bool exists = false, jexists = false, too_big = false, jtoo_big = false;
+    if (!read_private(path_, text, exists, too_big, err) ||
+        !read_private(journal_, jtext, jexists, jtoo_big, err))
         return false;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !safe_owner(st, false)) {
-        ::close(fd);
-        err.set(EX_CONFIG_, "state file " + path_ +
-                                " must be a regular file owned by root and not writable by others");
-        return false;
-    }
-    std::string text;
-    char buf[65536];
-    ssize_t n;
-    bool too_big = false;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
-        if (n > 0)
-            text.append(buf, std::size_t(n));
-        if (text.size() > kMaxStateBytes) {
-            too_big = true;
-            break;
-        }
-    }
-    int read_errno = n < 0 ? errno : 0;
-    ::close(fd);
-    if (read_errno) {
-        err.set(EX_OSERR_, errno_text("cannot read state file " + path_, read_errno));
-        return false;
-    }
     Error derr;
-    if (too_big)
-        derr.set(EX_DATAERR_, "larger than " + std::to_string(kMaxStateBytes) + " bytes");
-    if (too_big || !decode_state(text, s, derr)) {
-        s = SavedState{};
-        if (corrupt_reason)
-            *corrupt_reason = derr.what;
-        char stamp[32];
-        std::time_t now = std::time(nullptr);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-        std::string aside = path_ + ".corrupt-" + stamp;
-        for (int i = 1; access(aside.c_str(), F_OK) == 0; ++i)
-            aside = path_ + ".corrupt-" + stamp + "-" + std::to_string(i);
-        if (::rename(path_.c_str(), aside.c_str()) != 0) {
+    Replay rep;
+    bool good = true;
+    if (too_big || jtoo_big) {
+        derr.set(EX_DATAERR_, std::string(too_big ? "snapshot" : "journal") + " larger than " +
+                                  std::to_string(kMaxStateBytes) + " bytes");
+        good = false;
+    } else if (exists && !decode_state(text, s, derr)) {
+        good = false;
+    } else if (jexists && !replay_journal(jtext, s, rep, derr)) {
+        good = false;
+    }
+    if (good) {
+        generation_ = s.generation;
+        jvalid_ = rep.belongs;
+        jsize_ = off_t(rep.valid_len);
+        records_ = rep.records;
+        return true;
+    }
+    s = SavedState{};
+    if (corrupt_reason)
+        *corrupt_reason = derr.what;
+    // Both go aside: a journal is nothing without its snapshot, and a
+    // snapshot without the rest of its journal is not what was acknowledged.
+    for (const std::string* f : {&path_, &journal_}) {
+        if (!(f == &path_ ? exists : jexists))
+            continue;
+        std::string aside = aside_name(*f);
+        if (::rename(f->c_str(), aside.c_str()) != 0) {
             err.set(EX_CANTCREAT_,
-                    errno_text("cannot move corrupt state file " + path_ + " aside", errno));
+                    errno_text("cannot move corrupt state file " + *f + " aside", errno));
             return false;
         }
         if (moved)
-            *moved = aside;
+            *moved += (moved->empty() ? "" : " and ") + aside;
     }
+    generation_ = 0;
+    jvalid_ = false;
+    jsize_ = -1;
+    records_ = 0;
     return true;
 }
 
 bool StateFile::save(const SavedState& s, Error& err) {
-    std::string text = encode_state(s);
-    std::string tmp = path_ + ".tmp";
-    ::unlink(tmp.c_str());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        err.set(EX_CANTCREAT_, errno_text("cannot create " + tmp, errno));
+    const char* step = "";
+    if (int e = replace_file(path_, encode_state(s), &step)) {
+        err.set(EX_CANTCREAT_, errno_text(std::string("cannot ") + step + " " + path_ + ".tmp", e));
         return false;
     }
-    if (!write_all(fd, text) || fsync(fd) != 0) {
+    return true;
+}
+
+bool StateFile::compact(SavedState s, Error& err) {
+    s.generation = generation_ + 1;
+    const char* step = "";
+    if (int e = replace_file(path_, encode_state(s), &step))
+        return fail_io(step, e, err);
+    // From here the snapshot holds everything; the old journal (of the old
+    // generation) is ignored by load() whatever happens next.
+    generation_ = s.generation;
+    if (jfd_ >= 0)
+        ::close(jfd_);
+    jfd_ = -1;
+    jvalid_ = false;
+    broken_ = false;
+    records_ = 0;
+    Error jerr;
+    if (!open_journal(jerr))
+        ::unlink(journal_.c_str()); // a stale journal is harmless; try again at the next append
+    return true;
+}
+
+bool StateFile::open_journal(Error& err) {
+    if (jfd_ >= 0)
+        return true;
+    if (!jvalid_) {
+        // A fresh journal for the snapshot on disk.
+        std::string head = journal_header(generation_);
+        const char* step = "";
+        if (int e = replace_file(journal_, head, &step))
+            return fail_io(step, e, err);
+        jvalid_ = true;
+        jsize_ = off_t(head.size());
+        records_ = 0;
+    }
+    int fd = ::open(journal_.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return fail_io("open", errno, err);
+    // Cut a torn last record (kill -9 in the middle of an append) away.
+    struct stat st;
+    if (fstat(fd, &st) != 0 || (st.st_size != jsize_ && ftruncate(fd, jsize_) != 0)) {
         int e = errno;
         ::close(fd);
-        ::unlink(tmp.c_str());
-        err.set(EX_CANTCREAT_, errno_text("cannot write " + tmp, e));
+        return fail_io("truncate", e, err);
+    }
+    jfd_ = fd;
+    return true;
+}
+
+bool StateFile::append(const std::vector<std::string>& records, Error& err) {
+    if (broken_) {
+        err.set(EX_CANTCREAT_, "journal " + journal_ + " needs a new snapshot first");
         return false;
     }
-    ::close(fd);
-    if (::rename(tmp.c_str(), path_.c_str()) != 0) {
-        int e = errno;
-        ::unlink(tmp.c_str());
-        err.set(EX_CANTCREAT_, errno_text("cannot rename " + tmp + " to " + path_, e));
+    if (!open_journal(err))
         return false;
+    std::string text;
+    for (const std::string& r : records)
+        text += r;
+    std::size_t done = 0;
+    int e = 0;
+    while (done < text.size()) {
+        ssize_t n = ::pwrite(jfd_, text.data() + done, text.size() - done, jsize_ + off_t(done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            e = n < 0 ? errno : EIO;
+            break;
+        }
+        done += std::size_t(n);
     }
-    // The rename itself must reach the disk too.
-    int dfd = ::open(dir_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd);
-        ::close(dfd);
+    if (!e && fdatasync(jfd_) != 0)
+        e = errno;
+    if (e) {
+        // Nothing of this group may ever be replayed: cut it off again.
+        if (ftruncate(jfd_, jsize_) != 0 || fdatasync(jfd_) != 0) {
+            ::close(jfd_);
+            jfd_ = -1;
+            broken_ = true; // the next commit writes a snapshot first
+        }
+        return fail_io("append", e, err);
     }
+    jsize_ += off_t(text.size());
+    records_ += records.size();
     return true;
 }
 

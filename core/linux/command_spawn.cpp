@@ -13,10 +13,14 @@
 // posix_spawn.
 #include "command_spawn.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <memory>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -100,6 +104,28 @@ int spawn_command(const char* exe, char* const argv[], char* const envp[], pid_t
     }
     pid = p;
     return 0;
+}
+
+void watch_exit(boost::asio::io_context& io, pid_t pid, std::function<void()> exited) {
+    // A pidfd is readable once the process has ended; reading it does not
+    // reap it.
+    int fd = int(syscall(SYS_pidfd_open, pid, 0));
+    if (fd < 0)
+        return poll_exit(io, pid, std::move(exited));
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    auto sd = std::make_shared<boost::asio::posix::stream_descriptor>(io);
+    boost::system::error_code ec;
+    sd->assign(fd, ec);
+    if (ec) {
+        ::close(fd);
+        return poll_exit(io, pid, std::move(exited));
+    }
+    sd->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                   [sd, exited = std::move(exited)](const boost::system::error_code&) {
+                       boost::system::error_code cec;
+                       sd->close(cec);
+                       exited();
+                   });
 }
 
 } // namespace jd

@@ -112,4 +112,27 @@ c.eq("the command ran exactly once", ["done"], open(out2).read().splitlines()
      if os.path.exists(out2) else [])
 c.eq("no zombie children of the daemon", [],
      [z for z in jdtest.zombies() if z[1] == d.pid])
+
+# kill -9 the moment the client returns: what was acknowledged is kept.
+# 10 rounds of one registration, then 30 registered one after the other.
+kept = 0
+for i in range(10):
+    r = d.cli("-c", "true", "-j", str(jails[0].leader), "-t", "RSTNOW%d" % i)
+    d.kill9()
+    d.start()
+    kept += r.returncode == 0 and any(p["title"] == "RSTNOW%d" % i for p in d.probes())
+c.eq("kill -9 right after the client returns: 10 of 10 kept", 10, kept)
+ok = [d.cli("-c", "true", "-j", str(jails[1].leader), "-t", "RSTSER%02d" % i).returncode == 0
+      for i in range(30)]
+d.kill9()
+d.start()
+titles = {p["title"] for p in d.probes()}
+c.eq("30 registered, kill -9 right after: 30 of 30 kept", 30,
+     sum(1 for i in range(30) if ok[i] and "RSTSER%02d" % i in titles))
+# And a remove: acknowledged, then kill -9: it stays removed.
+r = d.cli("-x", "-j", str(jails[1].leader), "-t", "RSTSER07")
+d.kill9()
+d.start()
+c.ok("a remove acknowledged before kill -9 stays done", r.returncode == 0 and
+     not any(p["title"] == "RSTSER07" for p in d.probes()))
 env.finish()

@@ -21,17 +21,25 @@ J = str(jail.leader)
 d = env.daemon(["--cooldown", "0"]).start()
 for t in ("ST1", "ST2"):
     d.add(J, t, "true")
-# Saves are batched (at most one per 100 ms); a list reply flushes them.
-d.probes()
-st = os.stat(d.state)
-c.eq("state file mode 0600", 0o600, stat.S_IMODE(st.st_mode))
+# Answered means on disk: the journal holds both adds before the replies.
+with open(d.state + ".journal") as f:
+    journal = [json.loads(line) for line in f]
+c.eq("the journal holds both adds once they are answered", ["ST1", "ST2"],
+     [r["probe"]["title"] for r in journal if r.get("op") == "add"])
+for path in (d.state, d.state + ".journal"):
+    c.eq("%s mode 0600" % os.path.basename(path), 0o600, stat.S_IMODE(os.stat(path).st_mode))
 c.eq("state directory mode 0700", 0o700, stat.S_IMODE(os.stat(os.path.dirname(d.state)).st_mode))
-c.ok("no temp file left", not os.path.exists(d.state + ".tmp"))
+d.stop()
+c.ok("no temp file left", not os.path.exists(d.state + ".tmp") and
+     not os.path.exists(d.state + ".journal.tmp"))
 with open(d.state) as f:
     saved = json.load(f)
-c.eq("state holds both probes", ["ST1", "ST2"], [p["title"] for p in saved["probes"]])
-d.stop()
+c.eq("after a stop the snapshot holds both probes", ["ST1", "ST2"],
+     [p["title"] for p in saved["probes"]])
+c.eq("and the journal is empty (just its header)", [{"journal": saved["generation"]}],
+     [json.loads(line) for line in open(d.state + ".journal")])
 good = open(d.state).read()
+os.unlink(d.state + ".journal")
 
 # --- corrupt, truncated, empty, wrong types: moved aside, daemon starts ---
 variants = {
@@ -39,6 +47,7 @@ variants = {
     "truncated": good[: len(good) // 2],
     "empty": "",
     "wrong version": good.replace('"version":1', '"version":7'),
+    "journal garbage": None,
     "unknown key": good.replace('"next_id"', '"extra":1,"next_id"'),
     "bad title": good.replace('"ST1"', '"ST\\n1"'),
     "duplicate id": json.dumps({"version": 1, "next_id": 9, "probes": saved["probes"] +
@@ -47,16 +56,30 @@ variants = {
 for name, text in variants.items():
     for f in glob.glob(d.state + ".corrupt-*"):
         os.unlink(f)
+    for f in glob.glob(d.state + ".journal*"):
+        os.unlink(f)
+    if text is None:
+        # A good snapshot, a journal with a broken record that is not the
+        # last one: not a torn append, the whole state is corrupt.
+        text = good
+        with open(d.state + ".journal", "w") as f:
+            f.write('{"journal":%d}\nnot json\n{"op":"remove","id":1}\n' % saved["generation"])
+        os.chmod(d.state + ".journal", 0o600)
     with open(d.state, "w") as f:
         f.write(text)
     d.start()
     aside = glob.glob(d.state + ".corrupt-*")
     c.ok("%s state: daemon starts with no probes" % name, d.probes() == [])
-    c.ok("%s state: moved aside" % name, len(aside) == 1 and open(aside[0]).read() == text)
+    c.ok("%s state: moved aside" % name, len(aside) >= 1 and open(sorted(aside)[0]).read() == text)
+    if name == "journal garbage":
+        c.ok("journal garbage: the journal is moved aside too",
+             len(glob.glob(d.state + ".journal.corrupt-*")) == 1)
     c.ok("%s state: loud log line" % name, "IS CORRUPT" in d.log_text())
     d.stop()
 
 # --- unsafe state file: refused, nothing started --------------------------
+for f in glob.glob(d.state + ".journal*") + glob.glob(d.state + ".corrupt-*"):
+    os.unlink(f)
 with open(d.state, "w") as f:
     f.write(good)
 os.chmod(d.state, 0o666)

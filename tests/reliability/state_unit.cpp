@@ -1,5 +1,6 @@
 // The state file: encoding, strict decoding, atomic save, corrupt files
 // moved aside.
+#include "journal.hpp"
 #include "state.hpp"
 
 #include <doctest/doctest.h>
@@ -156,4 +157,133 @@ TEST_CASE("state file: unsafe modes are refused") {
     CHECK(err.what.find("state directory") != std::string::npos);
     chmod(t.path.c_str(), 01777); // sticky, like /tmp: others cannot replace our file
     CHECK(f.load(s, err, nullptr, nullptr));
+}
+
+TEST_CASE("journal: snapshot plus replay; a torn last record is ignored") {
+    TempDir t;
+    StateFile f((t.path / "state.json").string());
+    Error err;
+    REQUIRE(f.compact(sample(), err)); // generation 1 and an empty journal
+    SavedProbe c = sample().probes[0];
+    c.id = 12;
+    c.spec.title = "ROUTES";
+    c.spec.cooldown_s = 60;
+    SavedProbe counters;
+    counters.id = 3;
+    counters.triggers = 5;
+    counters.last_run_ms = 1764422560000;
+    counters.last_status = 9; // killed by SIGKILL
+    counters.last_ms = 3000;
+    REQUIRE(f.append({journal_add(c), journal_remove(8)}, err));
+    REQUIRE(f.append({journal_run(counters)}, err));
+    CHECK(f.journal_records() == 3u);
+    // kill -9 in the middle of an append: half a line, no newline.
+    std::string torn = journal_remove(3);
+    std::ofstream(f.journal_path(), std::ios::app) << torn.substr(0, torn.size() / 2);
+    StateFile g(f.path());
+    SavedState s;
+    std::string reason, moved;
+    REQUIRE(g.load(s, err, &reason, &moved));
+    CHECK(moved.empty());
+    REQUIRE(s.probes.size() == 2);
+    CHECK(s.probes[0].id == 3);
+    CHECK(s.probes[0].triggers == 5u);
+    CHECK(*s.probes[0].last_status == 9);
+    CHECK(*s.probes[0].last_ms == 3000u);
+    CHECK(s.probes[1].id == 12);
+    CHECK(*s.probes[1].spec.cooldown_s == 60u);
+    CHECK(s.next_id == 13);
+    // The next append cuts the torn half away first.
+    REQUIRE(g.append({journal_remove(12)}, err));
+    StateFile h(f.path());
+    REQUIRE(h.load(s, err, &reason, &moved));
+    REQUIRE(s.probes.size() == 1);
+    CHECK(s.probes[0].id == 3);
+}
+
+TEST_CASE("journal: an add replaces the probe of the same jail and title; replay is idempotent") {
+    SavedState s = sample();
+    s.generation = 4;
+    SavedProbe again = s.probes[0];
+    again.id = 20;
+    std::string text = journal_header(4) + journal_add(again) + journal_add(again);
+    Replay rep;
+    Error err;
+    REQUIRE(replay_journal(text, s, rep, err));
+    CHECK(rep.belongs);
+    CHECK(rep.records == 2u);
+    REQUIRE(s.probes.size() == 2);
+    CHECK(s.probes[0].id == 8);
+    CHECK(s.probes[1].id == 20);
+    CHECK(s.next_id == 21);
+    // A journal of an older generation is already in the snapshot.
+    SavedState t = sample();
+    t.generation = 5;
+    REQUIRE(replay_journal(journal_header(4) + journal_remove(3), t, rep, err));
+    CHECK(!rep.belongs);
+    CHECK(t.probes.size() == 2);
+}
+
+TEST_CASE("journal: anything but a torn tail is corruption; both files move aside") {
+    auto bad = [](const std::string& lines, const char* why) {
+        SavedState s = sample();
+        s.generation = 1;
+        Replay rep;
+        Error err;
+        CHECK_MESSAGE(!replay_journal(journal_header(1) + lines, s, rep, err), lines);
+        CHECK_MESSAGE(err.what.find(why) != std::string::npos, err.what);
+    };
+    bad("garbage\n", "journal line 2: malformed JSON");
+    bad("{\"op\":\"explode\",\"id\":1}\n", "unknown op");
+    bad("{\"op\":\"remove\"}\n", "missing \"id\"");
+    bad("{\"op\":\"remove\",\"id\":1,\"x\":2}\n", "unknown key");
+    bad("{\"op\":\"run\",\"id\":3,\"triggers\":1,\"last_run_ms\":1,\"last_exit\":0,"
+        "\"last_signal\":9}\n",
+        "both");
+    bad("[]\n" + journal_remove(3), "not a JSON object");
+    bad(journal_remove(3).substr(0, 10) + "\n" + journal_remove(8), "malformed JSON");
+
+    TempDir t;
+    StateFile f((t.path / "state.json").string());
+    Error err;
+    REQUIRE(f.compact(sample(), err));
+    std::ofstream(f.journal_path(), std::ios::app) << "not json\n" << journal_remove(3);
+    StateFile g(f.path());
+    SavedState s;
+    std::string reason, moved;
+    REQUIRE(g.load(s, err, &reason, &moved));
+    CHECK(s.probes.empty());
+    CHECK(reason.find("journal line 2") != std::string::npos);
+    CHECK(moved.find(f.path() + ".corrupt-") == 0);
+    CHECK(moved.find(f.journal_path() + ".corrupt-") != std::string::npos);
+    CHECK(!fs::exists(f.path()));
+    CHECK(!fs::exists(f.journal_path()));
+}
+
+TEST_CASE("journal: compaction writes a new generation and an empty journal") {
+    TempDir t;
+    StateFile f((t.path / "state.json").string());
+    Error err;
+    REQUIRE(f.compact(sample(), err));
+    SavedProbe c = sample().probes[1];
+    c.id = 30;
+    c.spec.title = "OTHER";
+    REQUIRE(f.append({journal_add(c)}, err));
+    std::string old_journal = read(f.journal_path());
+    SavedState now = sample();
+    now.probes.push_back(c);
+    now.next_id = 31;
+    REQUIRE(f.compact(now, err));
+    CHECK(f.journal_records() == 0u);
+    CHECK(read(f.journal_path()) == journal_header(2));
+    // Killed between the new snapshot and the new journal: the old journal
+    // (generation 1) is ignored, nothing is applied twice.
+    std::ofstream(f.journal_path(), std::ios::trunc) << old_journal << journal_remove(3);
+    StateFile g(f.path());
+    SavedState s;
+    std::string reason, moved;
+    REQUIRE(g.load(s, err, &reason, &moved));
+    CHECK(moved.empty());
+    CHECK(s.generation == 2);
+    CHECK(s.probes.size() == 3);
 }

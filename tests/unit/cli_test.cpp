@@ -390,7 +390,8 @@ TEST_SUITE("cli") {
     TEST_CASE("-D daemon limits and state file") {
         CliOptions o = accept({"-D"});
         CHECK(o.daemon.state_file == JAILDAEMON_STATEFILE);
-        CHECK(o.daemon.limits.cooldown == std::chrono::seconds(5));
+        CHECK(o.daemon.limits.cooldown == std::chrono::seconds(1));
+        CHECK(!o.daemon.syslog);
         CHECK(o.daemon.limits.max_commands == 8u);
         CHECK(o.daemon.limits.command_timeout == std::chrono::seconds(3600));
         o = accept({"-D", "--state", "/tmp/jd.json", "--cooldown", "0", "--max-commands", "1",
@@ -409,8 +410,27 @@ TEST_SUITE("cli") {
                        "--max-commands wants a number from 0 to 1024, not \"1025\"");
         refuse_exactly({"-D", "--command-timeout", "x"},
                        "--command-timeout wants a number from 0 to 604800, not \"x\"");
-        refuse_exactly({"-c", "true", "-j", "1", "--cooldown", "1"},
-                       "--cooldown does not go with -c");
+        CHECK(accept({"-D", "--syslog"}).daemon.syslog);
+        refuse_exactly({"-l", "--syslog"}, "--syslog does not go with -l");
+        refuse_exactly({"-c", "true", "-j", "1", "--syslog"}, "--syslog does not go with -c");
+    }
+
+    TEST_CASE("-c --cooldown: the probe's own cooldown") {
+        CliOptions o = accept({"-c", "ezjail-admin snapshot web", "-j", "web", "-r", "-t",
+                               "SNAPSHOT", "--cooldown", "60"});
+        REQUIRE(o.probe.cooldown_s);
+        CHECK(*o.probe.cooldown_s == 60u);
+        CHECK(!accept({"-c", "true", "-j", "1"}).probe.cooldown_s);
+        CHECK(*accept({"-c", "true", "-j", "1", "--cooldown", "0"}).probe.cooldown_s == 0u);
+        CHECK(*accept({"-c", "true", "-j", "1", "--cooldown", "86400"}).probe.cooldown_s == 86400u);
+        refuse_exactly({"-c", "true", "-j", "1", "--cooldown", "86401"},
+                       "--cooldown wants a number from 0 to 86400, not \"86401\"");
+        refuse_exactly({"-c", "true", "-j", "1", "--cooldown", "-1"},
+                       "--cooldown wants a number from 0 to 86400, not \"-1\"");
+        refuse_exactly({"-c", "true", "-j", "1", "--cooldown", "1.5"},
+                       "--cooldown wants a number from 0 to 86400, not \"1.5\"");
+        refuse_exactly({"-l", "--cooldown", "1"}, "--cooldown does not go with -l");
+        refuse_exactly({"-x", "-i", "1", "--cooldown", "1"}, "--cooldown does not go with -x");
     }
 
     TEST_CASE("error: empty socket path") {

@@ -423,6 +423,78 @@ TEST_SUITE("protocol") {
         refuse(add_with("uid", "-9223372036854775808"), "\"uid\" must be a non-negative integer");
     }
 
+    TEST_CASE("cooldown: per probe, seconds, 0 to 86400") {
+        CHECK(!decode_ok(add_with("uid", "1")).probe.cooldown_s);
+        CHECK(*decode_ok(add_with("cooldown", "60")).probe.cooldown_s == 60u);
+        CHECK(*decode_ok(add_with("cooldown", "0")).probe.cooldown_s == 0u);
+        CHECK(*decode_ok(add_with("cooldown", "86400")).probe.cooldown_s == 86400u);
+        refuse(add_with("cooldown", "86401"), "\"cooldown\" out of range (max 86400)");
+        refuse(add_with("cooldown", "-1"), "\"cooldown\" must be a non-negative integer");
+        refuse(add_with("cooldown", "1.5"), "\"cooldown\" must be a non-negative integer");
+        refuse(add_with("cooldown", "\"60\""), "\"cooldown\" must be a non-negative integer");
+        ProbeSpec p = full_spec();
+        p.cooldown_s = 60;
+        Request q;
+        q.op = Op::add;
+        q.probe = p;
+        CHECK(*decode_ok(jd::encode(q)).probe.cooldown_s == 60u);
+        Error err;
+        p.cooldown_s = 86401;
+        CHECK(!jd::validate(p, err));
+        CHECK(err.what == "cooldown longer than 86400 s");
+    }
+
+    TEST_CASE("list reply: cooldown, pending, last run") {
+        Reply q;
+        ProbeInfo a;
+        a.id = 1;
+        a.jail = "web";
+        a.jail_key = "jid:1:web";
+        a.command = "true";
+        a.title = "T";
+        a.state = "deferred";
+        a.triggers = 7;
+        a.cooldown = 60;
+        a.cooldown_set = true;
+        a.pending = true;
+        a.last_run_ms = 1764422552000;
+        a.last_signal = 9;
+        a.last_ms = 3000;
+        ProbeInfo b = a;
+        b.id = 2;
+        b.pending = false;
+        b.cooldown_set = false;
+        b.last_signal.reset();
+        b.last_exit = 0;
+        b.last_ms = 12;
+        ProbeInfo c = a;
+        c.id = 3;
+        c.last_run_ms = 0;
+        c.last_signal.reset();
+        c.last_ms.reset();
+        q.probes = {a, b, c};
+        Reply r;
+        Error err;
+        REQUIRE(jd::decode(jd::encode(q), r, err));
+        REQUIRE(r.probes.size() == 3);
+        CHECK(r.probes[0].state == "deferred");
+        CHECK(r.probes[0].pending);
+        CHECK(r.probes[0].cooldown == 60u);
+        CHECK(r.probes[0].cooldown_set);
+        CHECK(r.probes[0].last_run_ms == 1764422552000);
+        CHECK(*r.probes[0].last_signal == 9);
+        CHECK(!r.probes[0].last_exit);
+        CHECK(*r.probes[0].last_ms == 3000u);
+        CHECK(!r.probes[1].pending);
+        CHECK(*r.probes[1].last_exit == 0);
+        CHECK(*r.probes[1].last_ms == 12u);
+        CHECK(r.probes[2].last_run_ms == 0);
+        CHECK(!r.probes[2].last_ms);
+        std::string js = jd::encode(q.probes);
+        CHECK(js.find("\"pending\":true") != std::string::npos);
+        CHECK(js.find("\"last_exit\":null") != std::string::npos);
+    }
+
     TEST_CASE("id range") {
         CHECK(*decode_ok(R"({"op":"remove","id":9007199254740991})").id == 9007199254740991ull);
         refuse(R"({"op":"remove","id":9007199254740992})",

@@ -1,6 +1,7 @@
 // The command runner, with real processes: /bin/sh -c COMMAND on an
 // io_context, its status, environment, cwd, stdio and process group, and an
 // event loop that keeps running while a command does.
+#include "command_spawn.hpp"
 #include "runner.hpp"
 
 #include "temp_dir.hpp"
@@ -359,6 +360,42 @@ TEST_SUITE("runner") {
         r = run(job("exit 0"));
         REQUIRE(r);
         CHECK_FALSE(r->timed_out);
+    }
+
+    TEST_CASE("watch_exit reports the end before the reap: the group id is still ours") {
+        boost::asio::io_context io;
+        std::vector<std::string> args = {"/bin/sh", "-c", "sleep 0.2; exit 3"};
+        std::vector<char*> argv;
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        char* envp[] = {nullptr};
+        pid_t pid = -1;
+        REQUIRE(jd::spawn_command("/bin/sh", argv.data(), envp, pid) == 0);
+        bool seen = false, zombie = false;
+        jd::watch_exit(io, pid, [&] {
+            seen = true;
+            zombie =
+                slurp("/proc/" + std::to_string(pid) + "/stat").find(") Z ") != std::string::npos;
+        });
+        REQUIRE(pump(io, [&] { return seen; }));
+        CHECK(zombie); // ended, not reaped: its pid (and pgid) cannot be reused yet
+        int st = 0;
+        REQUIRE(waitpid(pid, &st, 0) == pid);
+        CHECK(jd::status_text(st) == "exit 3");
+
+        // Out of descriptors: the waitid(WNOWAIT) poll does the same.
+        REQUIRE(jd::spawn_command("/bin/sh", argv.data(), envp, pid) == 0);
+        seen = zombie = false;
+        jd::poll_exit(io, pid, [&] {
+            seen = true;
+            zombie =
+                slurp("/proc/" + std::to_string(pid) + "/stat").find(") Z ") != std::string::npos;
+        });
+        REQUIRE(pump(io, [&] { return seen; }));
+        CHECK(zombie);
+        REQUIRE(waitpid(pid, &st, 0) == pid);
+        CHECK(jd::status_text(st) == "exit 3");
     }
 
     TEST_CASE("several commands at once") {
