@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <spawn.h>
@@ -25,7 +26,16 @@ namespace asio = boost::asio;
 
 namespace jd {
 
-bool ProbeImage::open(const std::string& path, Error& err) {
+bool ProbeImage::open(const std::string& given, Error& err) {
+    // Absolute and free of links from here on: a detached daemon works in
+    // "/", and the path is exec'd many times later.
+    char* real = ::realpath(given.c_str(), nullptr);
+    if (!real) {
+        err.set(EX_CONFIG_, errno_text("cannot find probe program " + given, errno));
+        return false;
+    }
+    std::string path = real;
+    std::free(real);
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {
         err.set(EX_CONFIG_, errno_text("cannot find probe program " + path, errno));
