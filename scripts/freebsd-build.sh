@@ -38,9 +38,10 @@ meson_version=1.12.1
 target=x86_64-freebsd.14.0-none
 
 # Debian packages: Boost and doctest headers (the same Boost 1.81 as the
-# sources built below), the virtualenv, ninja, readelf.
+# sources built below), the virtualenv and pip's certificates, ninja,
+# readelf.
 need=
-for p in libboost1.81-dev doctest-dev python3-venv ninja-build binutils xz-utils; do
+for p in libboost1.81-dev doctest-dev python3-venv ca-certificates ninja-build binutils xz-utils; do
     dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need="$need $p"
 done
 if [ -n "$need" ]; then
