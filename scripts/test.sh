@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build and run every test: unit, end-to-end (as root), integration,
-# reliability, lint; then the same suite under ASan+UBSan, and short
-# fuzz and benchmark smokes. Ends with one line "N passed, N failed".
+# reliability, lint; then the same suite under ASan+UBSan, short fuzz
+# and benchmark smokes, and the FreeBSD cross build (scripts/freebsd-build.sh)
+# with the port's pkg-plist check. Ends with one line "N passed, N failed".
 #
 #   scripts/test.sh            everything
 #   scripts/test.sh --quick    the main build's meson test only
@@ -48,6 +49,12 @@ if ! $quick; then
     [ -x "$top/tests/sanitize.sh" ] && stage sanitizers "$top/tests/sanitize.sh"
     [ -x "$top/fuzz/run.sh" ] && stage fuzz-smoke "$top/fuzz/run.sh" 60
     [ -x "$top/bench/run.sh" ] && stage bench-smoke "$top/bench/run.sh" --smoke
+    # FreeBSD: cross-built and linked with Zig, installed into a DESTDIR,
+    # and the port's pkg-plist checked against that install (nothing runs).
+    fbsd_dest=$top/build-freebsd/destdir
+    stage freebsd-cross "$top/scripts/freebsd-build.sh" "$fbsd_dest"
+    stage freebsd-plist "$top/tests/packaging/plist_check.sh" \
+        "$top/packaging/freebsd/sysutils/jaildaemon" "$fbsd_dest"
 fi
 
 python3 - "$logs" <<'PY'
