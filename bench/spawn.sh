@@ -45,6 +45,7 @@ PROBE=$bindir/jaildaemon-probe
 label=${label:-$(basename "$(dirname "$(dirname "$bindir")")")}
 JAILS=30 PER=100 BIG=10000
 $smoke && JAILS=3 PER=20 BIG=200
+JAILS=${SPAWN_JAILS:-$JAILS} PER=${SPAWN_PER:-$PER} BIG=${SPAWN_BIG:-$BIG}
 
 work=$(mktemp -d /tmp/jdspawn.XXXXXX)
 shm=$(mktemp -d /dev/shm/jdspawn.XXXXXX)

@@ -17,8 +17,10 @@ constexpr auto kLazyDelay = std::chrono::seconds(1);
 constexpr std::size_t kMinCompactRecords = 1000;
 } // namespace
 
-Commit::Commit(boost::asio::io_context& io, StateFile& state, std::function<SavedState()> snapshot)
-    : io_(io), state_(state), snapshot_(std::move(snapshot)), lazy_timer_(io) {}
+Commit::Commit(boost::asio::io_context& io, StateFile& state, std::function<SavedState()> snapshot,
+               std::function<std::size_t()> probes)
+    : io_(io), state_(state), snapshot_(std::move(snapshot)), probes_(std::move(probes)),
+      lazy_timer_(io) {}
 
 void Commit::commit(std::vector<std::string> records, Done done) {
     waiting_.push_back({std::move(records), std::move(done)});
@@ -93,12 +95,11 @@ void Commit::write() {
     for (Waiter& w : group)
         w.done(Error{});
     // The registry now holds what the journal does: compaction may fold it.
-    SavedState now;
-    if (state_.journal_records() > kMinCompactRecords) {
-        now = snapshot_();
-        if (state_.journal_records() > std::max(kMinCompactRecords, now.probes.size())) {
+    // The O(n) snapshot is built only when it is due: amortised O(1) a write.
+    if (state_.journal_records() > std::max(kMinCompactRecords, probes_())) {
+        {
             Error cerr;
-            if (state_.compact(std::move(now), cerr)) {
+            if (state_.compact(snapshot_(), cerr)) {
                 ++compactions_;
                 lazy_.clear(); // in the snapshot
             } else {

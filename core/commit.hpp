@@ -26,8 +26,10 @@ class Commit {
     // err.code 0: durable. Otherwise nothing of it reached the journal.
     using Done = std::function<void(const Error& err)>;
 
-    // snapshot: the state as the registry holds it now (for compaction).
-    Commit(boost::asio::io_context& io, StateFile& state, std::function<SavedState()> snapshot);
+    // snapshot: the state as the registry holds it now (for compaction);
+    // probes: how many probes it holds (cheap: asked after every write).
+    Commit(boost::asio::io_context& io, StateFile& state, std::function<SavedState()> snapshot,
+           std::function<std::size_t()> probes);
 
     void commit(std::vector<std::string> records, Done done);
     void lazy(std::string record);
@@ -49,6 +51,7 @@ class Commit {
     boost::asio::io_context& io_;
     StateFile& state_;
     std::function<SavedState()> snapshot_;
+    std::function<std::size_t()> probes_;
     std::vector<Waiter> waiting_;
     std::vector<std::string> lazy_;
     bool posted_ = false;

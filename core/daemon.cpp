@@ -93,7 +93,9 @@ class Daemon {
            int devnull, StateFile& state)
         : io_(io), opts_(o), acceptor_(std::move(acc)), signals_(io, SIGTERM, SIGINT),
           hup_(io, SIGHUP), launcher_(io, image, devnull), state_(state),
-          commit_(io, state, [this] { return snapshot(); }), accept_timer_(io), runner_(io) {}
+          commit_(
+              io, state, [this] { return snapshot(); }, [this] { return registry_.size(); }),
+          accept_timer_(io), runner_(io) {}
 
     void start() {
         acceptor_.non_blocking(true);

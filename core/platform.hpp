@@ -18,6 +18,14 @@ namespace jd::platform {
 // getpeereid(2)).
 bool peer_creds(int fd, uid_t& uid, gid_t& gid);
 
+// Start the probe program (probe_abi.hpp) at path with argv and envp: on
+// the host, outside every jail, with every signal disposition at default,
+// only SIGHUP blocked, null_fd on 0-2, status_fd on 3, target_fd (if >= 0)
+// on 4, and every other descriptor closed before exec. Returns 0 with *pid,
+// or an errno. Linux: linux/probe_spawn.cpp; FreeBSD: posix_spawn(3).
+int spawn_probe_process(const char* path, char* const argv[], char* const envp[], int null_fd,
+                        int status_fd, int target_fd, pid_t* pid);
+
 // Call done(wait_status) once when child pid (ours, not yet reaped) exits;
 // the watcher reaps it. No SIGCHLD handler that waits on -1: Boost.Process
 // owns its own children.

@@ -16,7 +16,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -93,17 +92,6 @@ struct ProbeLauncher::Launch {
 
 namespace {
 
-// Descriptors the child gets must not be 0-4 already: the dup2 actions would
-// clobber each other (and dup2 onto itself keeps close-on-exec).
-int above_targets(int fd, std::vector<int>& owned) {
-    if (fd > kTargetFd)
-        return fd;
-    int d = fcntl(fd, F_DUPFD_CLOEXEC, kTargetFd + 1);
-    if (d >= 0)
-        owned.push_back(d);
-    return d;
-}
-
 int exit_code_from(std::int32_t c) {
     switch (c) {
     case EX_NOUSER_:
@@ -145,7 +133,7 @@ void ProbeLauncher::next() {
 }
 
 void ProbeLauncher::kill_all() {
-    for (auto& w : live_) {
+    for (auto& [key, w] : live_) {
         if (auto l = w.lock()) {
             l->finished = true;
             if (l->spawned && !l->spawned_reaped)
@@ -164,10 +152,7 @@ void ProbeLauncher::launch(Queued q) {
     l->name = q.jail->name();
     l->done = std::move(q.done);
     ++running_;
-    live_.erase(std::remove_if(live_.begin(), live_.end(),
-                               [](const std::weak_ptr<Launch>& w) { return w.expired(); }),
-                live_.end());
-    live_.push_back(l);
+    live_[l.get()] = l;
 
     Error err;
     LaunchTarget t;
@@ -210,47 +195,14 @@ void ProbeLauncher::launch(Queued q) {
         return;
     }
 
-    std::vector<int> owned;
-    int status_fd = above_targets(sv[1], owned);
-    int null_fd = above_targets(devnull_, owned);
-    int target_fd = t.fd >= 0 ? above_targets(t.fd, owned) : -1;
-    int rc = EMFILE;
-    if (status_fd >= 0 && null_fd >= 0 && (t.fd < 0 || target_fd >= 0)) {
-        // The child of posix_spawn runs on the host, outside every jail, and
-        // does only this before exec: default signal dispositions, only
-        // SIGHUP blocked, /dev/null on 0-2, the status socket on 3, the
-        // jail's pidfd on 4, everything else closed (not close-on-exec:
-        // closed).
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        for (int fd = 0; fd <= 2; ++fd)
-            posix_spawn_file_actions_adddup2(&fa, null_fd, fd);
-        posix_spawn_file_actions_adddup2(&fa, status_fd, kStatusFd);
-        if (target_fd >= 0)
-            posix_spawn_file_actions_adddup2(&fa, target_fd, kTargetFd);
-        posix_spawn_file_actions_addclosefrom_np(&fa,
-                                                 target_fd >= 0 ? kTargetFd + 1 : kStatusFd + 1);
-        posix_spawnattr_t attr;
-        posix_spawnattr_init(&attr);
-        sigset_t all, hup;
-        sigfillset(&all);
-        sigemptyset(&hup);
-        sigaddset(&hup, SIGHUP);
-        posix_spawnattr_setsigdefault(&attr, &all);
-        posix_spawnattr_setsigmask(&attr, &hup);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-        std::string title = q.spec.title;
-        char* argv[] = {title.data(), nullptr};
-        char* envp[] = {nullptr};
-        pid_t pid = 0;
-        rc = posix_spawn(&pid, image_.path().c_str(), &fa, &attr, argv, envp);
-        posix_spawnattr_destroy(&attr);
-        posix_spawn_file_actions_destroy(&fa);
-        if (rc == 0)
-            l->spawned = pid;
-    }
-    for (int fd : owned)
-        ::close(fd);
+    std::string title = q.spec.title;
+    char* argv[] = {title.data(), nullptr};
+    char* envp[] = {nullptr};
+    pid_t pid = 0;
+    int rc = platform::spawn_probe_process(image_.path().c_str(), argv, envp, devnull_, sv[1], t.fd,
+                                           &pid);
+    if (rc == 0)
+        l->spawned = pid;
     ::close(sv[1]);
     if (rc != 0) {
         ::close(sv[0]);
@@ -382,6 +334,7 @@ void ProbeLauncher::finish(const std::shared_ptr<Launch>& l, pid_t pid, const Er
     l->sock.close(ec);
     l->rearm.reset();
     --running_;
+    live_.erase(l.get());
     Done done = std::move(l->done);
     if (pid < 0) {
         // Whatever is left of it dies; the exit watchers still reap it.

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <unordered_map>
 
 namespace boost::asio {
 class io_context;
@@ -82,7 +83,9 @@ class ProbeLauncher {
     int devnull_;
     std::size_t running_ = 0;
     std::deque<Queued> queue_;
-    std::vector<std::weak_ptr<Launch>> live_;
+    // The launches not finished yet (a finished one lives on in its exit
+    // watchers, as long as its probe runs).
+    std::unordered_map<const Launch*, std::weak_ptr<Launch>> live_;
 };
 
 } // namespace jd
