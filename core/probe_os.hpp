@@ -4,12 +4,22 @@
 
 #include "probe_abi.hpp"
 
+#include <cerrno>
+
 // Why a step failed, for the ProbeStatus the probe sends.
 struct ProbeFailure {
     int code = 0; // sysexits(3)
     int err = 0;  // errno, or 0
     const char* what = "";
 };
+
+// Fill f from errno and the step that failed; returns false.
+inline bool probe_failed(ProbeFailure& f, int code, const char* what) {
+    f.code = code;
+    f.err = errno;
+    f.what = what;
+    return false;
+}
 
 // First thing after exec, on the host: no ptrace, no core dumps, no
 // /proc/PID/mem from here on (Linux PR_SET_DUMPABLE 0, FreeBSD

@@ -22,13 +22,6 @@
 
 namespace {
 
-bool failed(ProbeFailure& f, int code, const char* what) {
-    f.code = code;
-    f.err = errno;
-    f.what = what;
-    return false;
-}
-
 void param(struct iovec* iov, const char* name, void* value, size_t len) {
     iov[0].iov_base = const_cast<char*>(name);
     iov[0].iov_len = std::strlen(name) + 1;
@@ -65,15 +58,15 @@ void probe_os_first() {
 bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
     if (!same_jail(cfg.target, cfg.jail_name)) {
         errno = ENOENT;
-        return failed(f, EX_NOHOST, "the jail is gone or dying");
+        return probe_failed(f, EX_NOHOST, "the jail is gone or dying");
     }
     // jail_attach(2): root only; EINVAL when the jail does not exist (or is
     // dying). It chroots to the jail's path.
     if (jail_attach(cfg.target) == -1)
-        return failed(f, errno == EINVAL ? EX_NOHOST : EX_OSERR, "jail_attach");
+        return probe_failed(f, errno == EINVAL ? EX_NOHOST : EX_OSERR, "jail_attach");
     // chroot(2) leaves the cwd alone; jail(2) promises only the chroot.
     if (chdir("/") == -1)
-        return failed(f, EX_OSERR, "chdir(/)");
+        return probe_failed(f, EX_OSERR, "chdir(/)");
     return true;
 }
 
@@ -83,17 +76,17 @@ bool probe_os_harden(const jd::ProbeConfig& cfg, ProbeFailure& f) {
     // later execve(2). Cannot be undone.
     int nnp = PROC_NO_NEW_PRIVS_ENABLE;
     if (procctl(P_PID, 0, PROC_NO_NEW_PRIVS_CTL, &nnp) == -1)
-        return failed(f, EX_OSERR, "procctl(PROC_NO_NEW_PRIVS_CTL)");
+        return probe_failed(f, EX_OSERR, "procctl(PROC_NO_NEW_PRIVS_CTL)");
 #endif
     // SIGKILL when the daemon, our parent, exits. Last, as on Linux.
     int sig = SIGKILL;
     if (procctl(P_PID, 0, PROC_PDEATHSIG_CTL, &sig) == -1)
-        return failed(f, EX_OSERR, "procctl(PROC_PDEATHSIG_CTL)");
+        return probe_failed(f, EX_OSERR, "procctl(PROC_PDEATHSIG_CTL)");
     // If the daemon died before that, we were reparented already. getppid(2)
     // is not filtered by jails (kill(daemon, 0) would be: ESRCH from inside).
     if (getppid() != pid_t(cfg.daemon_pid)) {
         errno = ESRCH;
-        return failed(f, EX_UNAVAILABLE, "the daemon is gone");
+        return probe_failed(f, EX_UNAVAILABLE, "the daemon is gone");
     }
     return true;
 }

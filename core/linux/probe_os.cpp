@@ -27,13 +27,6 @@
 
 namespace {
 
-bool failed(ProbeFailure& f, int code, const char* what) {
-    f.code = code;
-    f.err = errno;
-    f.what = what;
-    return false;
-}
-
 bool leader_alive() {
     return syscall(SYS_pidfd_send_signal, jd::kTargetFd, 0, nullptr, 0) == 0;
 }
@@ -113,24 +106,24 @@ bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
     std::snprintf(path, sizeof path, "/proc/%d/root", int(cfg.target));
     int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
-        return failed(f, EX_NOHOST, "open the jail's root");
+        return probe_failed(f, EX_NOHOST, "open the jail's root");
     // Checked after the open: the root belongs to the pinned leader, not to
     // a process that reused its pid.
     if (!leader_alive())
-        return failed(f, EX_NOHOST, "jail leader gone");
+        return probe_failed(f, EX_NOHOST, "jail leader gone");
     join_cgroups(cfg.target);
     if (setns(jd::kTargetFd, CLONE_NEWPID) != 0)
-        return failed(f, errno == ESRCH ? EX_NOHOST : EX_OSERR, "enter pid namespace");
+        return probe_failed(f, errno == ESRCH ? EX_NOHOST : EX_OSERR, "enter pid namespace");
     // Stage 2 waits on this until stage 1 has reported its pid: the daemon
     // always hears "child" first.
     int barrier[2];
     if (pipe2(barrier, O_CLOEXEC) != 0)
-        return failed(f, EX_OSERR, "pipe");
+        return probe_failed(f, EX_OSERR, "pipe");
     // A raw clone: like fork(2), plus CLONE_PARENT. glibc's cached thread id
     // goes stale in the child; nothing below uses it (no raise(), no threads).
     long pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, nullptr, nullptr, 0);
     if (pid < 0)
-        return failed(f, EX_OSERR, "clone");
+        return probe_failed(f, EX_OSERR, "clone");
     if (pid > 0) {
         jd::ProbeStatus s;
         s.kind = jd::ProbeReport::child;
@@ -150,12 +143,12 @@ bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
     if (cfg.flags & jd::kProbeOwnUser)
         flags |= CLONE_NEWUSER;
     if (setns(jd::kTargetFd, flags) != 0)
-        return failed(f, errno == ESRCH ? EX_NOHOST : EX_OSERR, "setns");
+        return probe_failed(f, errno == ESRCH ? EX_NOHOST : EX_OSERR, "setns");
     close(jd::kTargetFd);
     // The jail's root, never the host's: otherwise jail root could read the
     // host through /proc/<probe>/root.
     if (fchdir(root) != 0 || chroot(".") != 0 || chdir("/") != 0)
-        return failed(f, EX_OSERR, "chroot to the jail's root");
+        return probe_failed(f, EX_OSERR, "chroot to the jail's root");
     close(root);
     if (cfg.flags & jd::kProbeOwnUser) {
         // Root of the container's user namespace, so that the container's
@@ -164,34 +157,34 @@ bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
         gid_t g = 0;
         (void)setgroups(1, &g);
         if (setgid(0) != 0 || setuid(0) != 0)
-            return failed(f, EX_OSERR, "become root of the user namespace");
+            return probe_failed(f, EX_OSERR, "become root of the user namespace");
     }
     return true;
 }
 
 bool probe_os_harden(const jd::ProbeConfig& cfg, ProbeFailure& f) {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        return failed(f, EX_OSERR, "no_new_privs");
+        return probe_failed(f, EX_OSERR, "no_new_privs");
     if (geteuid() == 0) {
         // Root (of the host or of the jail's user namespace): drop every
         // capability for good.
         for (int cap = 0; cap <= 63; ++cap)
             if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
-                return failed(f, EX_OSERR, "drop capabilities");
+                return probe_failed(f, EX_OSERR, "drop capabilities");
         if (prctl(PR_SET_SECUREBITS,
                   SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
                       SECBIT_NO_SETUID_FIXUP_LOCKED,
                   0, 0, 0) != 0)
-            return failed(f, EX_OSERR, "securebits");
+            return probe_failed(f, EX_OSERR, "securebits");
     }
     (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
     struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct d[2] = {};
     if (syscall(SYS_capset, &h, d) != 0)
-        return failed(f, EX_OSERR, "drop capabilities");
+        return probe_failed(f, EX_OSERR, "drop capabilities");
     // Last: a uid change clears the parent-death signal.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-        return failed(f, EX_OSERR, "parent death signal");
+        return probe_failed(f, EX_OSERR, "parent death signal");
     // Our parent is the daemon: outside the jail's pid namespace it reads 0,
     // in the host's (the host pseudo-jail, a container sharing the host's
     // pid namespace) it is the daemon's pid. Anything else: the daemon died
@@ -199,7 +192,7 @@ bool probe_os_harden(const jd::ProbeConfig& cfg, ProbeFailure& f) {
     pid_t pp = getppid();
     if (pp != 0 && pp != pid_t(cfg.daemon_pid)) {
         errno = ESRCH;
-        return failed(f, EX_UNAVAILABLE, "the daemon is gone");
+        return probe_failed(f, EX_UNAVAILABLE, "the daemon is gone");
     }
     return true;
 }

@@ -62,6 +62,11 @@ check_eq "post-start: the commands carry the safe name" \
     "REBOOT none $ADMIN onerestart $SAFE
 SNAPSHOT after $ADMIN snapshot $SAFE" "$(probes)"
 check_eq "post-start: a given jid needs no jls" "" "$(calls)"
+check_eq "the daemon keeps SNAPSHOT's own cooldown (ezjail names snapshots by the minute)" \
+    "REBOOT - SNAPSHOT 60" "$(jd -l --json | python3 -c '
+import json, sys
+print(" ".join("%s %s" % (p["title"], p["cooldown"] if p.get("cooldown_set") else "-")
+               for p in sorted(json.load(sys.stdin), key=lambda p: p["title"])))')"
 check "REBOOT visible inside the jail" in_jail sh -c 'ps -eo args | grep -qx REBOOT'
 check "SNAPSHOT visible inside the jail" in_jail sh -c 'ps -eo args | grep -qx SNAPSHOT'
 
