@@ -900,6 +900,8 @@ int run_daemon(const DaemonOptions& opts) {
 
     if (!corrupt_line.empty())
         log_err(corrupt_line);
+    // Before any probe or command exists: the spawn slots stay low.
+    platform::prepare_spawn();
     Daemon d(io, opts, std::move(acceptor), image, devnull, state);
     // Probes are children of this, the final process: they die with it.
     d.start();

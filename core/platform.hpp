@@ -23,6 +23,10 @@ bool peer_creds(int fd, uid_t& uid, gid_t& gid);
 // only SIGHUP blocked, null_fd on 0-2, status_fd on 3, target_fd (if >= 0)
 // on 4, and every other descriptor closed before exec. Returns 0 with *pid,
 // or an errno. Linux: linux/probe_spawn.cpp; FreeBSD: posix_spawn(3).
+// Get ready to start processes cheaply (Linux: reserve the low descriptor
+// slots of clone_exec); call once, early, while few descriptors are open.
+void prepare_spawn();
+
 int spawn_probe_process(const char* path, char* const argv[], char* const envp[], int null_fd,
                         int status_fd, int target_fd, pid_t* pid);
 

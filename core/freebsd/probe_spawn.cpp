@@ -33,6 +33,8 @@ int above_targets(int fd, std::vector<int>& owned) {
 
 } // namespace
 
+void prepare_spawn() {}
+
 int spawn_probe_process(const char* path, char* const argv[], char* const envp[], int null_fd,
                         int status_fd, int target_fd, pid_t* pid) {
     std::vector<int> owned;
