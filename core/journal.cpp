@@ -19,18 +19,9 @@ std::string line(const json::object& o) {
 }
 
 bool parse_line(std::string_view text, json::object& o, Error& err) {
-    json::error_code ec;
-    json::parse_options po;
-    po.max_depth = 8;
-    json::value v = json::parse(json::string_view(text.data(), text.size()), ec, {}, po);
-    if (ec) {
-        err.set(EX_DATAERR_, "malformed JSON: " + ec.message());
+    json::value v;
+    if (!parse_object(text, v, err))
         return false;
-    }
-    if (!v.is_object()) {
-        err.set(EX_DATAERR_, "not a JSON object");
-        return false;
-    }
     o = std::move(v.get_object());
     return true;
 }

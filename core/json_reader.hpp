@@ -11,8 +11,16 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace jd {
+
+// Parse text as one JSON object, strictly: malformed JSON, anything but an
+// object, nesting deeper than 8 and duplicate keys ({"op":"ping","op":"add"}
+// must not be an add; Boost.JSON would keep the last) are errors
+// (EX_DATAERR_; not_object says so for anything but an object). The caller bounds the size.
+bool parse_object(std::string_view text, boost::json::value& v, Error& err,
+                  const char* not_object = "not a JSON object");
 
 class JsonReader {
   public:

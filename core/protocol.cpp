@@ -3,9 +3,7 @@
 #include "json_reader.hpp"
 
 #include <boost/json.hpp>
-#include <boost/json/basic_parser_impl.hpp>
 
-#include <set>
 #include <stdexcept>
 
 namespace json = boost::json;
@@ -57,81 +55,12 @@ bool printable(std::string_view s, bool allow_space) {
     return true;
 }
 
-// Boost.JSON keeps the last of duplicate keys; a strict protocol refuses
-// them ({"op":"ping","op":"add"} must not be an add). This handler only
-// records the keys of each open object.
-struct DuplicateKeys {
-    static constexpr std::size_t max_array_size = std::size_t(-1);
-    static constexpr std::size_t max_object_size = std::size_t(-1);
-    static constexpr std::size_t max_string_size = std::size_t(-1);
-    static constexpr std::size_t max_key_size = std::size_t(-1);
-
-    std::vector<std::set<std::string>> open;
-    std::string key;
-    std::string duplicate;
-
-    bool on_document_begin(json::error_code&) { return true; }
-    bool on_document_end(json::error_code&) { return true; }
-    bool on_array_begin(json::error_code&) { return true; }
-    bool on_array_end(std::size_t, json::error_code&) { return true; }
-    bool on_object_begin(json::error_code&) {
-        open.emplace_back();
-        return true;
-    }
-    bool on_object_end(std::size_t, json::error_code&) {
-        open.pop_back();
-        return true;
-    }
-    bool on_string_part(json::string_view, std::size_t, json::error_code&) { return true; }
-    bool on_string(json::string_view, std::size_t, json::error_code&) { return true; }
-    bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
-        key.append(s.data(), s.size());
-        return true;
-    }
-    bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
-        key.append(s.data(), s.size());
-        if (!open.back().insert(key).second) {
-            duplicate = key;
-            ec = json::error::syntax;
-            return false;
-        }
-        key.clear();
-        return true;
-    }
-    bool on_number_part(json::string_view, json::error_code&) { return true; }
-    bool on_int64(std::int64_t, json::string_view, json::error_code&) { return true; }
-    bool on_uint64(std::uint64_t, json::string_view, json::error_code&) { return true; }
-    bool on_double(double, json::string_view, json::error_code&) { return true; }
-    bool on_bool(bool, json::error_code&) { return true; }
-    bool on_null(json::error_code&) { return true; }
-    bool on_comment_part(json::string_view, json::error_code&) { return true; }
-    bool on_comment(json::string_view, json::error_code&) { return true; }
-};
-
-bool parse_object(std::string_view text, json::value& v, Error& err) {
+bool parse_request_object(std::string_view text, json::value& v, Error& err) {
     if (text.size() > kMaxRequestBytes) {
         err.set(EX_DATAERR_, "message longer than " + std::to_string(kMaxRequestBytes) + " bytes");
         return false;
     }
-    json::error_code ec;
-    json::parse_options po;
-    po.max_depth = 8;
-    v = json::parse(json::string_view(text.data(), text.size()), ec, {}, po);
-    if (ec) {
-        err.set(EX_DATAERR_, "malformed JSON: " + ec.message());
-        return false;
-    }
-    if (!v.is_object()) {
-        err.set(EX_DATAERR_, "message must be a JSON object");
-        return false;
-    }
-    json::basic_parser<DuplicateKeys> dup(po);
-    dup.write_some(false, text.data(), text.size(), ec);
-    if (!dup.handler().duplicate.empty()) {
-        err.set(EX_DATAERR_, "duplicate key \"" + dup.handler().duplicate + "\"");
-        return false;
-    }
-    return true;
+    return parse_object(text, v, err, "message must be a JSON object");
 }
 
 constexpr std::uint64_t kMaxId = (std::uint64_t(1) << 53) - 1;
@@ -257,7 +186,7 @@ std::string encode(const Request& r) {
 
 bool decode(std::string_view text, Request& r, Error& err) {
     json::value v;
-    if (!parse_object(text, v, err))
+    if (!parse_request_object(text, v, err))
         return false;
     JsonReader f(v.get_object(), err);
     std::string op;

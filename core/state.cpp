@@ -157,18 +157,9 @@ bool decode_state(std::string_view text, SavedState& s, Error& err) {
         err.set(EX_DATAERR_, "larger than " + std::to_string(kMaxStateBytes) + " bytes");
         return false;
     }
-    json::error_code ec;
-    json::parse_options po;
-    po.max_depth = 8;
-    json::value v = json::parse(json::string_view(text.data(), text.size()), ec, {}, po);
-    if (ec) {
-        err.set(EX_DATAERR_, "malformed JSON: " + ec.message());
+    json::value v;
+    if (!parse_object(text, v, err))
         return false;
-    }
-    if (!v.is_object()) {
-        err.set(EX_DATAERR_, "not a JSON object");
-        return false;
-    }
     JsonReader r(v.get_object(), err, "state");
     std::uint64_t version = 0;
     SavedState out;
