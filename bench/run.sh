@@ -189,20 +189,8 @@ wait_for() {
 
 listening() { [ -n "$(ss -Htln "sport = :$1")" ]; }
 
-# A namespace "jail": own pid, mount, uts, ipc and net namespaces. Prints
-# the host pid of its leader (pid 1 inside).
-new_jail() {
-    unshare --pid --mount --uts --ipc --net --fork --mount-proc sleep 100000 &
-    local u=$! l=""
-    for _ in $(seq 100); do
-        l=$(pgrep -P "$u" || true)
-        [ -n "$l" ] && break
-        sleep 0.02
-    done
-    [ -n "$l" ] || { say "jail did not start"; exit 1; }
-    pids+=("$u")
-    leaders+=("$l")
-}
+# shellcheck source=bench/jail.sh
+. "$here/jail.sh"
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 kv() { # kv KEY "k=v k=v ...": the value of KEY

@@ -63,18 +63,8 @@ cc -O2 -o "$work/jdbench" "$here/jdbench.c"
 JB=$work/jdbench
 SOCK=$work/sock
 
-new_jail() {
-    unshare --pid --mount --uts --ipc --net --fork --mount-proc sleep 100000 &
-    local u=$! l=""
-    for _ in $(seq 100); do
-        l=$(pgrep -P "$u" || true)
-        [ -n "$l" ] && break
-        sleep 0.02
-    done
-    [ -n "$l" ] || { say "jail did not start"; exit 1; }
-    pids+=("$u")
-    leaders+=("$l")
-}
+# shellcheck source=bench/jail.sh
+. "$here/jail.sh"
 # start_daemon STATE_DIR [-F]: -D -F in the background, or -D (detaching;
 # returns once restored) in the foreground.
 start_daemon() {
