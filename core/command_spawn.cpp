@@ -1,5 +1,7 @@
 #include "command_spawn.hpp"
 
+#include "platform.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -37,6 +39,23 @@ void poll_again(std::shared_ptr<boost::asio::steady_timer> t, pid_t pid,
 
 void poll_exit(boost::asio::io_context& io, pid_t pid, std::function<void()> exited) {
     poll_again(std::make_shared<boost::asio::steady_timer>(io), pid, std::move(exited));
+}
+
+// Probes and the probe launcher's children: watch_exit, then reap. A
+// wake-up while the child still runs (seen in a soak under Asio: a
+// readiness event on a reused descriptor state) just waits again: a
+// blocking waitpid() would hang the whole daemon.
+void platform::watch_child(boost::asio::io_context& io, pid_t pid,
+                           std::function<void(int status)> done) {
+    watch_exit(io, pid, [&io, pid, done = std::move(done)]() mutable {
+        int st = 0;
+        pid_t r;
+        while ((r = waitpid(pid, &st, WNOHANG)) < 0 && errno == EINTR) {
+        }
+        if (r == 0)
+            return platform::watch_child(io, pid, std::move(done));
+        done(r == pid ? st : -1);
+    });
 }
 
 int posix_spawn_command(const char* exe, char* const argv[], char* const envp[], pid_t& pid) {

@@ -7,6 +7,8 @@
 
 #include "../platform.hpp"
 
+#include "../command_spawn.hpp"
+
 // <sys/param.h> first: it brings <sys/types.h>, which the others rely on.
 #include <sys/param.h>
 
@@ -20,7 +22,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <cerrno>
 #include <memory>
@@ -40,35 +41,31 @@ bool peer_creds(int fd, uid_t& uid, gid_t& gid) {
 namespace {
 
 // Child exits through one kqueue(2) per io_context: EVFILT_PROC with
-// NOTE_EXIT for each watched pid, so an exit costs one event and one
-// waitpid(2) for that pid, however many children are watched. The kqueue
-// descriptor itself is watched by Asio's reactor (a kqueue is readable when
-// events are pending: kqueue(2)). An Asio service, so that it lives and dies
-// with its io_context.
-//
-// Boost.Process v2 on FreeBSD (1.81) waits for its own children with a
-// SIGCHLD signal_set and waitpid(2) on their pids. Here, as there,
-// waitpid(2) is only ever called for pids we watch: waitpid(-1) would steal
-// the exit status of Boost.Process's children.
-class ChildWatcher : public boost::asio::execution_context::service {
+// NOTE_EXIT for each watched pid, so an exit costs one event, however many
+// children are watched, and no descriptor per child. kevent(2) reports the
+// exit and leaves the zombie: the caller reaps it (watch_child), or signals
+// its process group first (the runner). The kqueue descriptor itself is
+// watched by Asio's reactor (a kqueue is readable when events are pending:
+// kqueue(2)). An Asio service, so that it lives and dies with its
+// io_context.
+class ExitWatcher : public boost::asio::execution_context::service {
   public:
     static inline boost::asio::execution_context::id id;
 
-    explicit ChildWatcher(boost::asio::io_context& io)
+    explicit ExitWatcher(boost::asio::io_context& io)
         : boost::asio::execution_context::service(io), io_(io) {}
 
-    void watch(pid_t pid, std::function<void(int)> done) {
+    void watch(pid_t pid, std::function<void()> exited) {
         if (!open())
-            return poll_later(pid, std::move(done));
+            return poll_exit(io_, pid, std::move(exited));
         // kqueue(2): EV_ONESHOT removes the event after it fired. A child
-        // that has exited already (a zombie) still has its process and
-        // fires at once; if the kernel answers ESRCH all the same, ask
-        // waitpid(2) from the loop.
+        // that has exited already (a zombie) still fires at once; if the
+        // kernel answers ESRCH all the same, poll it.
         struct kevent kev;
         EV_SET(&kev, pid, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
         if (kevent(kq_->native_handle(), &kev, 1, nullptr, 0, nullptr) == -1)
-            return poll_later(pid, std::move(done));
-        waiting_[pid] = std::move(done);
+            return poll_exit(io_, pid, std::move(exited));
+        waiting_[pid] = std::move(exited);
     }
 
   private:
@@ -108,58 +105,39 @@ class ChildWatcher : public boost::asio::execution_context::service {
         while ((n = kevent(kq_->native_handle(), nullptr, 0, evs, 64, &zero)) == -1 &&
                errno == EINTR) {
         }
-        std::vector<std::pair<std::function<void(int)>, int>> exited;
+        std::vector<std::function<void()>> exited;
         for (int i = 0; i < n; ++i) {
             if (evs[i].filter != EVFILT_PROC || !(evs[i].fflags & NOTE_EXIT))
                 continue;
-            pid_t pid = pid_t(evs[i].ident);
-            auto it = waiting_.find(pid);
+            auto it = waiting_.find(pid_t(evs[i].ident));
             if (it == waiting_.end())
                 continue;
-            int status = 0;
-            pid_t r;
-            while ((r = waitpid(pid, &status, WNOHANG)) == -1 && errno == EINTR) {
-            }
-            // The event's data holds the wait(2) status as well: use it when
-            // the zombie is gone (ECHILD: only a waitpid(-1) elsewhere could
-            // have taken it).
-            if (r != pid)
-                status = r == -1 ? int(evs[i].data) : -1;
-            exited.emplace_back(std::move(it->second), status);
+            exited.push_back(std::move(it->second));
             waiting_.erase(it);
         }
         // Callbacks may watch new children: call them only now.
-        for (auto& [done, status] : exited)
-            done(status);
-    }
-
-    // Without a kqueue event: ask waitpid(2) every 100 ms.
-    void poll_later(pid_t pid, std::function<void(int)> done) {
-        auto t = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds(100));
-        t->async_wait(
-            [this, t, pid, done = std::move(done)](const boost::system::error_code& ec) mutable {
-                if (ec)
-                    return;
-                int status = 0;
-                pid_t r;
-                while ((r = waitpid(pid, &status, WNOHANG)) == -1 && errno == EINTR) {
-                }
-                if (r == pid || r == -1)
-                    return done(r == pid ? status : -1);
-                poll_later(pid, std::move(done));
-            });
+        for (auto& fn : exited)
+            fn();
     }
 
     boost::asio::io_context& io_;
     std::unique_ptr<boost::asio::posix::stream_descriptor> kq_;
-    std::unordered_map<pid_t, std::function<void(int)>> waiting_;
+    std::unordered_map<pid_t, std::function<void()>> waiting_;
 };
 
 } // namespace
 
-void watch_child(boost::asio::io_context& io, pid_t pid, std::function<void(int status)> done) {
-    boost::asio::use_service<ChildWatcher>(io).watch(pid, std::move(done));
+} // namespace jd::platform
+
+namespace jd {
+
+void watch_exit(boost::asio::io_context& io, pid_t pid, std::function<void()> exited) {
+    boost::asio::use_service<platform::ExitWatcher>(io).watch(pid, std::move(exited));
 }
+
+} // namespace jd
+
+namespace jd::platform {
 
 Pidfile::~Pidfile() {
     // Never written: a failed start; the locked, empty file is ours.

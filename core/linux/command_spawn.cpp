@@ -48,12 +48,18 @@ void watch_exit(boost::asio::io_context& io, pid_t pid, std::function<void()> ex
         ::close(fd);
         return poll_exit(io, pid, std::move(exited));
     }
-    sd->async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                   [sd, exited = std::move(exited)](const boost::system::error_code&) {
-                       boost::system::error_code cec;
-                       sd->close(cec);
-                       exited();
-                   });
+    sd->async_wait(
+        boost::asio::posix::stream_descriptor::wait_read,
+        [&io, sd, pid, exited = std::move(exited)](const boost::system::error_code& ec) mutable {
+            if (ec == boost::asio::error::operation_aborted)
+                return;
+            boost::system::error_code cec;
+            sd->close(cec);
+            // An unusable descriptor: poll this one instead.
+            if (ec)
+                return poll_exit(io, pid, std::move(exited));
+            exited();
+        });
 }
 
 } // namespace jd

@@ -1,10 +1,6 @@
 // Linux implementations of platform.hpp.
 #include "platform.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
@@ -26,60 +22,6 @@ bool peer_creds(int fd, uid_t& uid, gid_t& gid) {
     uid = cred.uid;
     gid = cred.gid;
     return true;
-}
-
-namespace {
-
-void poll_child(std::shared_ptr<boost::asio::steady_timer> t, pid_t pid,
-                std::function<void(int)> done) {
-    t->expires_after(std::chrono::seconds(1));
-    t->async_wait([t, pid, done = std::move(done)](const boost::system::error_code&) mutable {
-        int st;
-        if (waitpid(pid, &st, WNOHANG) == pid)
-            return done(st);
-        poll_child(t, pid, std::move(done));
-    });
-}
-
-// Wait for the pidfd to turn readable, then reap without blocking. A
-// wake-up while the child still runs (seen in a soak under Asio: a readiness
-// event can land on a reused descriptor state) just waits again: a blocking
-// waitpid() there would hang the whole daemon.
-void arm_pidfd(std::shared_ptr<boost::asio::posix::stream_descriptor> sd, pid_t pid,
-               std::function<void(int)> done) {
-    sd->async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                   [sd, pid, done = std::move(done)](const boost::system::error_code& ec) mutable {
-                       if (ec == boost::asio::error::operation_aborted)
-                           return;
-                       if (ec) {
-                           // The descriptor is unusable: poll this child instead.
-                           auto t = std::make_shared<boost::asio::steady_timer>(sd->get_executor());
-                           sd->close();
-                           return poll_child(t, pid, std::move(done));
-                       }
-                       int st = 0;
-                       pid_t r;
-                       while ((r = waitpid(pid, &st, WNOHANG)) < 0 && errno == EINTR) {
-                       }
-                       if (r == 0)
-                           return arm_pidfd(sd, pid, std::move(done));
-                       sd->close();
-                       done(r == pid ? st : -1);
-                   });
-}
-
-} // namespace
-
-void watch_child(boost::asio::io_context& io, pid_t pid, std::function<void(int status)> done) {
-    int fd = int(syscall(SYS_pidfd_open, pid, 0));
-    if (fd < 0) {
-        // Out of descriptors: fall back to polling this one child.
-        poll_child(std::make_shared<boost::asio::steady_timer>(io), pid, std::move(done));
-        return;
-    }
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-    arm_pidfd(std::make_shared<boost::asio::posix::stream_descriptor>(io, fd), pid,
-              std::move(done));
 }
 
 void set_daemon_title(const char* title) {
