@@ -26,7 +26,8 @@ bool parse_line(std::string_view text, json::object& o, Error& err) {
     return true;
 }
 
-// The counters of a "run" record (also the tail of a snapshot's probe).
+} // namespace
+
 void put_run(json::object& o, const SavedProbe& p) {
     o["triggers"] = p.triggers;
     o["last_run_ms"] = p.last_run_ms;
@@ -40,8 +41,6 @@ void put_run(json::object& o, const SavedProbe& p) {
     if (p.last_ms)
         o["last_ms"] = *p.last_ms;
 }
-
-} // namespace
 
 std::string journal_header(std::uint64_t generation) {
     json::object o;

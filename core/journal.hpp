@@ -20,7 +20,15 @@
 #include <string>
 #include <string_view>
 
+namespace boost::json {
+class object;
+}
+
 namespace jd {
+
+// The run counters of p (triggers, last run) into o: the tail of a "run"
+// record and of a snapshot's probe.
+void put_run(boost::json::object& o, const SavedProbe& p);
 
 std::string journal_header(std::uint64_t generation);
 std::string journal_add(const SavedProbe& p);

@@ -40,17 +40,7 @@ json::object encode_probe(const SavedProbe& p) {
         o["gid"] = *p.spec.gid;
     if (p.spec.cooldown_s)
         o["cooldown"] = *p.spec.cooldown_s;
-    o["triggers"] = p.triggers;
-    o["last_run_ms"] = p.last_run_ms;
-    if (p.last_status) {
-        int st = *p.last_status;
-        if ((st & 0x7f) == 0)
-            o["last_exit"] = (st >> 8) & 0xff;
-        else
-            o["last_signal"] = st & 0x7f;
-    }
-    if (p.last_ms)
-        o["last_ms"] = *p.last_ms;
+    put_run(o, p);
     return o;
 }
 
