@@ -4,7 +4,7 @@
 #include "command_spawn.hpp"
 #include "runner.hpp"
 
-#include "temp_dir.hpp"
+#include "test_util.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// Test helpers shared by the unit tests: a scratch directory, whole files.
+// Helpers of the unit tests (*_test.cpp): a scratch directory, whole files.
 #pragma once
 
 #include <doctest/doctest.h>

@@ -5,7 +5,7 @@
 #include "runner.hpp"
 #include "shell_words.hpp"
 
-#include "temp_dir.hpp"
+#include "test_util.hpp"
 
 #include <doctest/doctest.h>
 
