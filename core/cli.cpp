@@ -1,9 +1,9 @@
 #include "cli.hpp"
 
 #include "config.h"
+#include "number.hpp"
 
 #include <boost/program_options.hpp>
-#include <charconv>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -45,11 +45,11 @@ po::options_description describe() {
     return d;
 }
 
-bool parse_id(const std::string& opt, const std::string& s, std::uint32_t max, std::uint64_t& out,
-              Error& err) {
+// The number given to option opt (a count, seconds, a uid, an id).
+bool option_number(const std::string& opt, const std::string& s, std::uint64_t max,
+                   std::uint64_t& out, Error& err) {
     std::uint64_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v > max) {
+    if (!parse_number(s, max, v)) {
         err.set(EX_USAGE_,
                 opt + " wants a number from 0 to " + std::to_string(max) + ", not \"" + s + "\"");
         return false;
@@ -146,12 +146,12 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         }
         std::uint64_t v;
         if (has("cooldown")) {
-            if (!parse_id("--cooldown", str("cooldown"), kMaxCooldown, v, err))
+            if (!option_number("--cooldown", str("cooldown"), kMaxCooldown, v, err))
                 return false;
             d.limits.cooldown = std::chrono::seconds(v);
         }
         if (has("max-commands")) {
-            if (!parse_id("--max-commands", str("max-commands"), 1024, v, err))
+            if (!option_number("--max-commands", str("max-commands"), 1024, v, err))
                 return false;
             if (v == 0) {
                 err.set(EX_USAGE_, "--max-commands wants a number from 1 to 1024, not 0");
@@ -160,7 +160,7 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
             d.limits.max_commands = std::size_t(v);
         }
         if (has("command-timeout")) {
-            if (!parse_id("--command-timeout", str("command-timeout"), 604800, v, err))
+            if (!option_number("--command-timeout", str("command-timeout"), 604800, v, err))
                 return false;
             d.limits.command_timeout = std::chrono::seconds(v);
         }
@@ -188,17 +188,17 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
                                          : Respawn::none;
         std::uint64_t v;
         if (has("uid")) {
-            if (!parse_id("-u", str("uid"), 4294967294u, v, err))
+            if (!option_number("-u", str("uid"), kMaxUid, v, err))
                 return false;
             p.uid = std::uint32_t(v);
         }
         if (has("gid")) {
-            if (!parse_id("-g", str("gid"), 4294967294u, v, err))
+            if (!option_number("-g", str("gid"), kMaxUid, v, err))
                 return false;
             p.gid = std::uint32_t(v);
         }
         if (has("cooldown")) {
-            if (!parse_id("--cooldown", str("cooldown"), kMaxCooldown, v, err))
+            if (!option_number("--cooldown", str("cooldown"), kMaxCooldown, v, err))
                 return false;
             p.cooldown_s = std::uint32_t(v);
         }
@@ -228,7 +228,7 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
             return false;
         }
         std::uint64_t v;
-        if (!parse_id("-i", str("id"), 4294967295u, v, err))
+        if (!option_number("-i", str("id"), kMaxId, v, err))
             return false;
         out.id = v;
         return true;

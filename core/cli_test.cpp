@@ -321,10 +321,17 @@ TEST_SUITE("cli") {
     }
 
     TEST_CASE("error: bad -x -i id") {
-        refuse_exactly({"-x", "-i", "abc"}, "-i wants a number from 0 to 4294967295, not \"abc\"");
-        refuse_exactly({"-x", "-i", "-1"}, "-i wants a number from 0 to 4294967295, not \"-1\"");
-        refuse_exactly({"-x", "-i", "4294967296"},
-                       "-i wants a number from 0 to 4294967295, not \"4294967296\"");
+        // Any id the daemon can give (kMaxId, the protocol's bound).
+        refuse_exactly({"-x", "-i", "abc"},
+                       "-i wants a number from 0 to 9007199254740991, not \"abc\"");
+        refuse_exactly({"-x", "-i", "-1"},
+                       "-i wants a number from 0 to 9007199254740991, not \"-1\"");
+        refuse_exactly({"-x", "-i", "9007199254740992"},
+                       "-i wants a number from 0 to 9007199254740991, not \"9007199254740992\"");
+        CliOptions o;
+        Error err;
+        REQUIRE(parse_cli({"-x", "-i", "4294967296"}, o, err));
+        CHECK(*o.id == 4294967296u);
     }
 
     TEST_CASE("error: unknown options") {

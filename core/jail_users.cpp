@@ -1,7 +1,8 @@
 #include "jail_users.hpp"
 
+#include "number.hpp"
+
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <fcntl.h>
 #include <string>
@@ -39,8 +40,7 @@ bool slurp(const char* path, std::string& out) {
 }
 
 bool to_u32(std::string_view s, std::uint32_t& v) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+    return parse_number(s, std::uint32_t(-1), v);
 }
 
 // Field idx (0-based, ':'-separated) of line.

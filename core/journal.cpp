@@ -12,8 +12,6 @@ namespace jd {
 
 namespace {
 
-constexpr std::uint64_t kMaxId = (std::uint64_t(1) << 53) - 1;
-
 std::string line(const json::object& o) {
     return json::serialize(o) + "\n";
 }

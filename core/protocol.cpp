@@ -63,9 +63,6 @@ bool parse_request_object(std::string_view text, json::value& v, Error& err) {
     return parse_object(text, v, err, "message must be a JSON object");
 }
 
-constexpr std::uint64_t kMaxId = (std::uint64_t(1) << 53) - 1;
-constexpr std::uint32_t kMaxUid = 4294967294u; // (uid_t)-1 means "unchanged"
-
 json::object probe_fields(const ProbeSpec& p) {
     json::object o;
     o["jail"] = p.jail;

@@ -18,6 +18,10 @@ constexpr std::size_t kMaxTitleBytes = 128;
 constexpr std::size_t kMaxCommandBytes = 4096;
 constexpr std::size_t kMaxJailBytes = 256;
 constexpr int kProtocolVersion = 1;
+// Probe ids are JSON numbers: at most 2^53 - 1, exact in every JSON reader.
+constexpr std::uint64_t kMaxId = (std::uint64_t(1) << 53) - 1;
+// A uid or gid of a probe: (uid_t)-1 means "unchanged" to setuid(2).
+constexpr std::uint32_t kMaxUid = 4294967294u;
 
 enum class Respawn { none, after, now };
 const char* respawn_name(Respawn r);

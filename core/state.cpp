@@ -17,13 +17,6 @@ namespace json = boost::json;
 
 namespace jd {
 
-namespace {
-
-constexpr std::uint64_t kMaxId = (std::uint64_t(1) << 53) - 1;
-constexpr std::uint32_t kMaxUid = 4294967294u;
-
-} // namespace
-
 json::object encode_probe(const SavedProbe& p) {
     json::object o;
     o["id"] = p.id;

@@ -2,6 +2,8 @@
 
 #include "command.hpp"
 #include "manager.hpp"
+#include "number.hpp"
+#include "protocol.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -19,21 +21,6 @@ const Section& Config::section(const std::string& manager) const {
     static const Section empty;
     auto it = sections.find(manager);
     return it == sections.end() ? empty : it->second;
-}
-
-bool parse_id(std::string_view s, std::uint32_t& out) {
-    if (s.empty() || s.size() > 10)
-        return false;
-    std::uint64_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            return false;
-        v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    if (v > 4294967294u) // (uid_t)-1 means "no change" to setuid(2)
-        return false;
-    out = static_cast<std::uint32_t>(v);
-    return true;
 }
 
 bool check_title(std::string_view t, std::string& why) {
@@ -150,7 +137,7 @@ bool set_global(Config& cfg, std::string_view key, std::string_view v, std::stri
         }
     } else if (key == "uid" || key == "gid") {
         std::uint32_t id;
-        if (!parse_id(v, id)) {
+        if (!jd::parse_number(v, jd::kMaxUid, id)) {
             why = std::string(key) + " must be a number from 0 to 4294967294";
             return false;
         }
@@ -200,7 +187,7 @@ bool set_section(Section& s, const std::string& manager, std::string_view key, s
         s.dataset = v;
     } else if (key == "snapshot_cooldown") {
         std::uint32_t secs;
-        if (!parse_id(v, secs) || secs > 86400) {
+        if (!jd::parse_number(v, jd::kMaxCooldown, secs)) {
             why = "snapshot_cooldown must be a number of seconds from 0 to 86400";
             return false;
         }

@@ -50,7 +50,6 @@ bool parse_config(std::string_view text, const std::string& origin, Config& cfg,
 bool load_config(const std::string& path, bool must_exist, Config& cfg, std::string& err);
 
 // Checks shared with the command line.
-bool parse_id(std::string_view s, std::uint32_t& out);
 bool check_title(std::string_view t, std::string& why);
 
 } // namespace jdhook

@@ -15,6 +15,7 @@
 #include "hook_config.hpp"
 #include "jls.hpp"
 #include "manager.hpp"
+#include "number.hpp"
 #include "plan.hpp"
 #include "protocol.hpp"
 
@@ -97,7 +98,7 @@ int do_list() {
 
 bool parse_jid(const std::string& s, long& jid) {
     std::uint32_t v = 0;
-    if (!jdhook::parse_id(s, v) || v == 0 || v > 999999999)
+    if (!jd::parse_number(s, 999999999u, v) || v == 0)
         return false;
     jid = static_cast<long>(v);
     return true;

@@ -6,6 +6,7 @@
 // or run on Linux: see README.md in this directory.
 
 #include "../jail.hpp"
+#include "../number.hpp"
 #include "../probe_abi.hpp"
 
 // <sys/param.h> first: jail(2) requires it before <sys/jail.h>.
@@ -15,7 +16,7 @@
 #include <sys/uio.h>
 
 #include <cerrno>
-#include <charconv>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <unistd.h>
@@ -174,11 +175,12 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
     // fails with EINVAL, "name cannot be numeric (unless it is the jid)").
     int jid = 0;
     if (all_digits(spec)) {
-        auto [end, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), jid);
-        if (ec != std::errc() || end != spec.data() + spec.size()) {
+        unsigned v = 0;
+        if (!parse_number(spec, unsigned(INT_MAX), v)) {
             err.set(EX_NOHOST_, "no such jail: " + spec);
             return nullptr;
         }
+        jid = int(v);
         if (jid == 0) {
             err.set(EX_USAGE_, "jid 0 is the host itself, not a jail");
             return nullptr;

@@ -3,10 +3,10 @@
 // namespaces itself from that pidfd (linux/probe_os.cpp).
 #include "jail.hpp"
 
+#include "number.hpp"
 #include "probe_abi.hpp"
 
 #include <cerrno>
-#include <charconv>
 #include <climits>
 #include <cstdio>
 #include <cstring>
@@ -68,14 +68,13 @@ unsigned long long start_time(pid_t pid) {
         if (!(rest >> field))
             return 0;
     unsigned long long v = 0;
-    auto [p, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
-    return ec == std::errc() && p == field.data() + field.size() ? v : 0;
+    return parse_number(field, ~0ull, v) ? v : 0;
 }
 
 bool parse_pid(const std::string& s, pid_t& pid) {
-    long v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || p != s.data() + s.size() || v < 1 || v > 4194304)
+    // PID_MAX_LIMIT: 2^22
+    unsigned v = 0;
+    if (!parse_number(s, 4194304u, v) || v < 1)
         return false;
     pid = pid_t(v);
     return true;
