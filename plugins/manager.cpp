@@ -1,10 +1,162 @@
 #include "manager.hpp"
 
+#include "hook_config.hpp"
+
 #include <cstring>
 
 namespace jdhook {
+namespace {
 
-bool Manager::valid_name(const std::string& jail, std::string& why) const {
+// Without a snapshot command of the manager's own: a recursive ZFS
+// snapshot of the configured dataset, named by the second.
+constexpr const char* kZfsSnapshot = "zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)";
+
+// The comment above each entry says where in the manager's sources (port
+// and version) its hook, commands and name rules were read.
+const Manager kManagers[] = {
+    // ezjail (sysutils/ezjail 3.4): jails are restarted with `ezjail-admin
+    // onerestart` (plain `restart` does nothing unless ezjail_enable=YES)
+    // and snapshotted with `ezjail-admin snapshot`, which only works for
+    // ZFS jails and names the snapshots ez-autosnap-%Y%m%d%H%M itself: a
+    // second snapshot within the same minute fails inside ezjail, which
+    // still exits 0, hence a 60 s cooldown. The jail(8) name is the safe
+    // name (rc.d/ezjail passes `echo -n $* | tr -c "[:alnum:] " _` to
+    // rc.d/jail), and that is the name the post-start script gets;
+    // onerestart and snapshot accept either.
+    Manager({
+        .name = "ezjail",
+        .description = "ezjail-admin jails; hook: jail_<safename>_post_start_script",
+        .program = "ezjail-admin",
+        .restart = "{program} onerestart {name}",
+        .snapshot = "{program} snapshot {name}",
+        .cooldown = 60,
+        .naming = {.underscored = nullptr, .jail_is_safe = true},
+    }),
+    // Bastille (sysutils/bastille 1.x): `bastille restart NAME`, and
+    // `bastille zfs NAME snapshot`, which needs bastille_zfs_enable and
+    // names the snapshot bastille_NAME_%Y-%m-%d-%H%M%S itself (1.4.4,
+    // zfs.sh): one per second, hence a 2 s cooldown. Bastille only accepts
+    // names made of letters, digits, "-" and "_" that do not start with "-"
+    // or "_".
+    Manager({
+        .name = "bastille",
+        .description = "Bastille jails; hook: exec.poststart in the jail's jail.conf",
+        .program = "bastille",
+        .restart = "{program} restart {name}",
+        .snapshot = "{program} zfs {name} snapshot",
+        .cooldown = 2,
+        .names = {.allowed = "-_",
+                  .not_first = "_",
+                  .why = "Bastille jail names hold only letters, digits, '-' and '_'",
+                  .why_first = "Bastille jail names do not start with '-' or '_'"},
+    }),
+    // Plain jail.conf(5) jails started by rc.d/jail (`service jail start
+    // NAME`). rc.d/jail turns "/" and "." of a name into "_" for its
+    // variables. There is no snapshot command of its own: with a ZFS
+    // dataset configured, kZfsSnapshot (one name per second, hence a 2 s
+    // cooldown).
+    Manager({
+        .name = "jail",
+        .description = "jail.conf jails of rc.d/jail; hook: exec.poststart",
+        .program = "service",
+        .restart = "{program} jail restart {name}",
+        .snapshot = kZfsSnapshot,
+        .no_snapshot = "rc.d/jail has no snapshot command: set \"dataset\" in [jail]",
+        .cooldown = 2,
+        .names = {.not_number = true, .why = "a jail name is not a number (numbers are jids)"},
+        .naming = {.underscored = "/."},
+    }),
+    // iocage (sysutils/py-iocage 1.13, freebsd/iocage,
+    // iocage_lib/ioc_start.py): the exec_poststart property runs on the
+    // host after the jail started, with JID and JNAME ("ioc-" + name) in
+    // its environment; it must exit 0, or iocage stops the jail again. The
+    // jail(8) name is "ioc-" + the name with "." turned into "_"
+    // (ioc_exec.py). `iocage restart NAME`, and `iocage snapshot NAME`,
+    // which names the snapshot %F_%T (UTC) itself: one per second, hence a
+    // 2 s cooldown. Names hold letters, digits, ".", "_", "-"
+    // (iocage_cli/create.py).
+    Manager({
+        .name = "iocage",
+        .description = "iocage jails; hook: the exec_poststart property",
+        .program = "iocage",
+        .restart = "{program} restart {name}",
+        .snapshot = "{program} snapshot {name}",
+        .cooldown = 2,
+        .names = {.allowed = "._-",
+                  .why = "iocage jail names hold only letters, digits, '.', '_' and '-'"},
+        .naming = {.underscored = ".", .jail_is_safe = true, .jail_prefix = "ioc-"},
+    }),
+    // pot (sysutils/pot 0.16, bsdpot/pot, share/pot/start.sh): the
+    // post-start hook (`pot set-hook -p NAME -S SCRIPT` copies SCRIPT to
+    // the pot's conf/poststart.sh) runs on the host with `pot info -E` in
+    // its environment: _POT_NAME, and _POT_JID once the pot counts as
+    // running. The jail(8) name is the pot name, which holds no "."
+    // (_is_valid_potname). pot has no restart command: `pot stop -p NAME &&
+    // pot start -p NAME`. `pot snapshot -p NAME` names the snapshot
+    // $(date +%s): one per second, hence a 2 s cooldown.
+    Manager({
+        .name = "pot",
+        .description = "pot jails; hook: pot set-hook -S (post-start script)",
+        .program = "pot",
+        .restart = "{program} stop -p {name} && {program} start -p {name}",
+        .snapshot = "{program} snapshot -p {name}",
+        .cooldown = 2,
+        .names = {.banned = ".", .why = "pot names hold no '.'"},
+    }),
+    // AppJail (sysutils/appjail 5.4, DtxdF/AppJail, share/appjail/cmd/start
+    // and appjail-initscript(5)): the poststart() function of the jail's
+    // InitScript (JAILDIR/NAME/init, executable) runs on the host after the
+    // jail started, with APPJAIL_JAILNAME in its environment. The jail(8)
+    // name is the AppJail name, ^[a-zA-Z0-9_][a-zA-Z0-9_-]*$
+    // (lib/check_func). `appjail restart NAME` is stop + start. AppJail has
+    // no snapshot command that works: `appjail zfs snapshot NAME` runs `zfs
+    // snapshot DATASET` with no @name (cmd/zfs), which zfs refuses. With
+    // "dataset" set in [appjail], SNAPSHOT runs kZfsSnapshot (one name per
+    // second, hence a 2 s cooldown).
+    Manager({
+        .name = "appjail",
+        .description = "AppJail jails; hook: poststart() of the jail's InitScript",
+        .program = "appjail",
+        .restart = "{program} restart {name}",
+        .snapshot = kZfsSnapshot,
+        .no_snapshot = "AppJail has no working snapshot command (appjail zfs snapshot gives zfs "
+                       "no @name): set \"dataset\" in [appjail], e.g. "
+                       "zroot/appjail/jails/{name}",
+        .cooldown = 2,
+        .names = {.allowed = "_-",
+                  .why = "AppJail jail names hold only letters, digits, '_' and '-', not first"},
+    }),
+    // cbsd (sysutils/cbsd 14.1, cbsd/cbsd, sudoexec/jstart and
+    // subr/jcreate.subr): after a jail started, every executable in
+    // ~cbsd/jails-system/JNAME/master_poststart.d/ runs on the host with
+    // jname (and the other jail settings) exported. The jail(8) name is
+    // jname. `cbsd jrestart jname=NAME`, and `cbsd jsnapshot mode=create
+    // jname=NAME snapname=gettimeofday`, which names the snapshot
+    // %Y%m%d%H%M%S (jailctl/jsnapshot): one per second, hence a 2 s
+    // cooldown. Names match ^[a-zA-Z0-9_@%:][-a-zA-Z0-9_@%:]*$
+    // (validate_jname, subr/nc.subr).
+    Manager({
+        .name = "cbsd",
+        .description = "cbsd jails; hook: jails-system/JNAME/master_poststart.d/",
+        .program = "cbsd",
+        .restart = "{program} jrestart jname={name}",
+        .snapshot = "{program} jsnapshot mode=create jname={name} snapname=gettimeofday",
+        .cooldown = 2,
+        .names = {.allowed = "-_@%:", .why = "cbsd jail names hold only letters, digits and -_@%:"},
+    }),
+};
+
+bool alnum(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Whether c is one of the characters of set.
+bool in(const char* set, unsigned char c) {
+    return c != 0 && std::strchr(set, c) != nullptr;
+}
+
+// What jail(8) takes, whichever the manager.
+bool jail8_name(const std::string& jail, std::string& why) {
     if (jail.empty()) {
         why = "the jail name is empty";
         return false;
@@ -26,39 +178,69 @@ bool Manager::valid_name(const std::string& jail, std::string& why) const {
     return true;
 }
 
-bool only_alnum_and(const std::string& s, const char* extra) {
-    for (unsigned char c : s) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  (c != 0 && std::strchr(extra, c) != nullptr);
-        if (!ok)
-            return false;
+bool follows(const NameRule& r, const std::string& jail, std::string& why) {
+    if (in(r.not_first, jail.front())) {
+        why = r.why_first;
+        return false;
     }
-    return true;
+    bool ok = !(r.not_number && jail.find_first_not_of("0123456789") == std::string::npos);
+    for (unsigned char c : jail)
+        if ((r.allowed && !alnum(c) && !in(r.allowed, c)) || in(r.banned, c))
+            ok = false;
+    if (!ok)
+        why = r.why;
+    return ok;
+}
+
+} // namespace
+
+std::string Manager::safe_name(const std::string& jail) const {
+    const char* under = s_.naming.underscored;
+    std::string s = jail;
+    for (char& c : s) {
+        auto u = static_cast<unsigned char>(c);
+        if (under ? in(under, u) : !alnum(u))
+            c = '_';
+    }
+    return s;
+}
+
+bool Manager::valid_name(const std::string& jail, std::string& why) const {
+    return jail8_name(jail, why) && follows(s_.names, jail, why);
+}
+
+std::string Manager::jail_name(const std::string& jail) const {
+    if (!s_.naming.jail_is_safe)
+        return jail;
+    return s_.naming.jail_prefix + safe_name(jail);
+}
+
+std::string Manager::snapshot_template(const Section& cfg) const {
+    if (s_.no_snapshot && cfg.dataset.empty())
+        return "";
+    return s_.snapshot;
 }
 
 std::string Manager::no_snapshot_reason(const Section&) const {
+    if (s_.no_snapshot)
+        return s_.no_snapshot;
     return name() + " has no snapshot command";
 }
 
-const std::vector<std::unique_ptr<Manager>>& managers() {
-    static const std::vector<std::unique_ptr<Manager>> all = [] {
-        std::vector<std::unique_ptr<Manager>> v;
-        v.push_back(make_ezjail());
-        v.push_back(make_bastille());
-        v.push_back(make_jailconf());
-        v.push_back(make_iocage());
-        v.push_back(make_pot());
-        v.push_back(make_appjail());
-        v.push_back(make_cbsd());
+const std::vector<const Manager*>& managers() {
+    static const std::vector<const Manager*> all = [] {
+        std::vector<const Manager*> v;
+        for (const Manager& m : kManagers)
+            v.push_back(&m);
         return v;
     }();
     return all;
 }
 
 const Manager* find_manager(const std::string& name) {
-    for (const auto& m : managers())
-        if (m->name() == name)
-            return m.get();
+    for (const Manager& m : kManagers)
+        if (m.name() == name)
+            return &m;
     return nullptr;
 }
 

@@ -1,12 +1,10 @@
-// The jail manager plugins of jaildaemon-hook: one small class per manager
-// (manager_ezjail.cpp, manager_bastille.cpp, manager_jailconf.cpp,
-// manager_iocage.cpp, manager_pot.cpp, manager_appjail.cpp,
-// manager_cbsd.cpp) that knows how the manager names its jails and which of
-// its own commands restart or snapshot one.
+// The jail managers jaildaemon-hook knows: each one is data (manager.cpp,
+// one table entry a manager, with what was read in its sources) that says
+// how the manager names its jails and which of its own commands restart or
+// snapshot one.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,56 +13,91 @@ namespace jdhook {
 
 struct Section; // hook_config.hpp
 
+// Which jail names a manager could have created, beyond what jail(8)
+// takes (not empty, at most 255 bytes, no '-' first, no spaces or control
+// characters).
+struct NameRule {
+    // The characters a name holds besides letters and digits; nullptr: any.
+    const char* allowed = nullptr;
+    // Characters a name holds nowhere (pot: ".").
+    const char* banned = "";
+    // Characters a name does not start with, besides '-'.
+    const char* not_first = "";
+    // A name is not a number (jail.conf: numbers are jids).
+    bool not_number = false;
+    // Why a name breaks the rule, and why it breaks not_first.
+    const char* why = "";
+    const char* why_first = "";
+};
+
+// The manager's safe name, the way it spells a jail name in variable and
+// config file names, and its jail(8) name, the one `jls -j` knows and the
+// probes are labelled with.
+struct Naming {
+    // Characters that become '_' in the safe name; nullptr: all but letters
+    // and digits (ezjail).
+    const char* underscored = "";
+    // The jail(8) name is this prefix and the safe name (ezjail, iocage),
+    // else the name as given.
+    bool jail_is_safe = false;
+    const char* jail_prefix = "";
+};
+
 class Manager {
   public:
-    virtual ~Manager() = default;
+    struct Spec {
+        const char* name = "";
+        const char* description = "";
+        const char* program = "";
+        const char* restart = "";
+        const char* snapshot = "";
+        // When set, there is a snapshot only with "dataset" set, and this
+        // says why not without.
+        const char* no_snapshot = nullptr;
+        std::optional<std::uint32_t> cooldown = {};
+        NameRule names = {};
+        Naming naming = {};
+    };
+
+    constexpr explicit Manager(const Spec& spec) : s_(spec) {}
 
     // Name used on the command line and as config section: "ezjail".
-    virtual std::string name() const = 0;
+    std::string name() const { return s_.name; }
     // One line for `jaildaemon-hook list`.
-    virtual std::string description() const = 0;
+    std::string description() const { return s_.description; }
     // The program the default commands run ("ezjail-admin").
-    virtual std::string default_program() const = 0;
+    std::string default_program() const { return s_.program; }
 
     // The jail name the way the manager spells it in variable and config
     // file names (ezjail: every non-alphanumeric character becomes "_").
-    virtual std::string safe_name(const std::string& jail) const = 0;
+    std::string safe_name(const std::string& jail) const;
     // Whether the manager could have created a jail of this name; the
     // reason is set when not.
-    virtual bool valid_name(const std::string& jail, std::string& why) const;
+    bool valid_name(const std::string& jail, std::string& why) const;
     // The jail(8) name of the jail, the one `jls -j` knows and the probes
     // are labelled with (ezjail: the safe name; iocage: "ioc-" + name).
-    virtual std::string jail_name(const std::string& jail) const { return jail; }
+    std::string jail_name(const std::string& jail) const;
 
     // Default command templates (see command.hpp for the placeholders); the
     // daemon runs the expanded command as /bin/sh -c on the host.
-    virtual std::string restart_template() const = 0;
+    std::string restart_template() const { return s_.restart; }
     // Empty when the manager has no snapshot command without more
     // configuration (plain jail.conf needs a dataset).
-    virtual std::string snapshot_template(const Section& cfg) const = 0;
+    std::string snapshot_template(const Section& cfg) const;
     // Why there is no snapshot command (snapshot_template() is empty).
-    virtual std::string no_snapshot_reason(const Section& cfg) const;
+    std::string no_snapshot_reason(const Section& cfg) const;
     // The least time between two snapshots the manager's snapshot naming
     // allows: a second snapshot with the same name fails (ezjail: by the
     // minute, so 60 s). Unset: no limit.
-    virtual std::optional<std::uint32_t> snapshot_cooldown() const = 0;
+    std::optional<std::uint32_t> snapshot_cooldown() const { return s_.cooldown; }
+
+  private:
+    Spec s_;
 };
 
-// Whether every character of s is a letter, a digit or one of extra.
-bool only_alnum_and(const std::string& s, const char* extra);
-
-// Every plugin, in the order `list` shows them.
-const std::vector<std::unique_ptr<Manager>>& managers();
+// Every manager, in the order `list` shows them.
+const std::vector<const Manager*>& managers();
 // nullptr when there is no such manager.
 const Manager* find_manager(const std::string& name);
-
-// Individual constructors, one per plugin file.
-std::unique_ptr<Manager> make_ezjail();
-std::unique_ptr<Manager> make_bastille();
-std::unique_ptr<Manager> make_jailconf();
-std::unique_ptr<Manager> make_iocage();
-std::unique_ptr<Manager> make_pot();
-std::unique_ptr<Manager> make_appjail();
-std::unique_ptr<Manager> make_cbsd();
 
 } // namespace jdhook

@@ -196,3 +196,41 @@ TEST_CASE("make_plan refuses bad names and jids") {
     CHECK_FALSE(make_plan(c, *find_manager("ezjail"), "web", 0, p, err));
     CHECK(err == "bad jid 0");
 }
+
+TEST_CASE("why a name is refused: jail(8)'s rule first, then the manager's") {
+    auto why = [](const char* manager, const std::string& jail) {
+        std::string w;
+        CHECK_FALSE(find_manager(manager)->valid_name(jail, w));
+        return w;
+    };
+    CHECK(why("cbsd", "") == "the jail name is empty");
+    CHECK(why("pot", std::string(256, 'a')) == "the jail name is longer than 255 bytes");
+    CHECK(why("bastille", "-web") == "a jail name does not start with '-'");
+    CHECK(why("appjail", "a\tb") == "a jail name holds no spaces or control characters");
+    CHECK(why("bastille", "_web.1") == "Bastille jail names do not start with '-' or '_'");
+    CHECK(why("bastille", "web.1") == "Bastille jail names hold only letters, digits, '-' and '_'");
+    CHECK(why("jail", "23") == "a jail name is not a number (numbers are jids)");
+    CHECK(why("iocage", "web+1") ==
+          "iocage jail names hold only letters, digits, '.', '_' and '-'");
+    CHECK(why("pot", "web.1") == "pot names hold no '.'");
+    CHECK(why("appjail", "web.1") ==
+          "AppJail jail names hold only letters, digits, '_' and '-', not first");
+    CHECK(why("cbsd", "web.1") == "cbsd jail names hold only letters, digits and -_@%:");
+    std::string w;
+    CHECK(find_manager("jail")->valid_name("23a", w));
+    CHECK(find_manager("ezjail")->valid_name("_web+1", w));
+    CHECK(find_manager("iocage")->valid_name(".web", w));
+}
+
+TEST_CASE("snapshot templates: jail.conf and AppJail only with a dataset") {
+    Section none, with;
+    with.dataset = "{dataset}";
+    for (const auto& m : managers()) {
+        bool needs = m->name() == "jail" || m->name() == "appjail";
+        CHECK(m->snapshot_template(none).empty() == needs);
+        CHECK_FALSE(m->snapshot_template(with).empty());
+    }
+    CHECK(find_manager("jail")->snapshot_template(with) ==
+          "zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)");
+    CHECK(find_manager("ezjail")->no_snapshot_reason(none) == "ezjail has no snapshot command");
+}
