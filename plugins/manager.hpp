@@ -37,18 +37,21 @@ struct Naming {
     // Characters that become '_' in the safe name; nullptr: all but letters
     // and digits (ezjail).
     const char* underscored = "";
-    // The jail(8) name is this prefix and the safe name (ezjail, iocage),
-    // else the name as given.
+    // Whether the jail(8) name is jail_prefix and the safe name (ezjail:
+    // no prefix; iocage: "ioc-"), else the name as given.
     bool jail_is_safe = false;
     const char* jail_prefix = "";
 };
 
+// One jail manager: its Spec, an entry of the table in manager.cpp, and
+// what follows from it.
 class Manager {
   public:
     struct Spec {
         const char* name = "";
         const char* description = "";
         const char* program = "";
+        // Command templates, as restart_template() and snapshot_template().
         const char* restart = "";
         const char* snapshot = "";
         // When set, there is a snapshot only with "dataset" set, and this
