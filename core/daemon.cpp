@@ -5,7 +5,7 @@
 #include "detach.hpp"
 #include "jail.hpp"
 #include "journal.hpp"
-#include "limits.hpp"
+#include "admission.hpp"
 #include "log.hpp"
 #include "platform.hpp"
 #include "probe_abi.hpp"
