@@ -1,18 +1,22 @@
 #include "daemon.hpp"
 
+#include "admission.hpp"
+#include "child_watch.hpp"
 #include "commit.hpp"
 #include "config.h"
 #include "detach.hpp"
 #include "jail.hpp"
 #include "journal.hpp"
-#include "admission.hpp"
+#include "lockfile.hpp"
 #include "log.hpp"
-#include "platform.hpp"
+#include "peer_creds.hpp"
 #include "probe_abi.hpp"
 #include "probe_launcher.hpp"
+#include "probe_spawn.hpp"
 #include "registry.hpp"
 #include "runner.hpp"
 #include "state.hpp"
+#include "title.hpp"
 #include "unix_socket.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -172,7 +176,7 @@ class Daemon {
             }
             uid_t uid = uid_t(-1);
             gid_t gid = gid_t(-1);
-            if (!platform::peer_creds(s.native_handle(), uid, gid)) {
+            if (!peer_creds(s.native_handle(), uid, gid)) {
                 log_warn("audit: refused a connection: cannot read peer credentials");
             } else {
                 std::make_shared<Session>(*this, std::move(s), uid)->start();
@@ -494,13 +498,13 @@ void Daemon::add(const ProbeSpec& spec, Done done) {
     // Start the probe before it enters the registry: a failure leaves the
     // registry (and a probe this one would replace) untouched. The answer
     // waits for the probe's "ready"; the loop serves others meanwhile.
-    launcher_.start(jail, spec,
-                    [this, spec, jail, done = std::move(done)](
-                        pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& e) {
-                        if (pid < 0)
-                            return done(error_reply(e.code, e.what));
-                        finish_add(spec, jail, pid, std::move(exit), done);
-                    });
+    launcher_.launch(jail, spec,
+                     [this, spec, jail, done = std::move(done)](
+                         pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& e) {
+                         if (pid < 0)
+                             return done(error_reply(e.code, e.what));
+                         finish_add(spec, jail, pid, std::move(exit), done);
+                     });
 }
 
 // The probe runs (pid); it enters the registry, replacing an older probe of
@@ -599,30 +603,30 @@ void Daemon::spawn(std::uint64_t id, std::function<void()> then) {
     }
     p->state = ProbeState::spawning;
     launching_.insert(id);
-    launcher_.start(p->jail, p->spec,
-                    [this, id, then](pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& err) {
-                        launching_.erase(id);
-                        struct Then {
-                            std::function<void()> fn;
-                            ~Then() {
-                                if (fn)
-                                    fn();
-                            }
-                        } at_end{then};
-                        Probe* p = registry_.find(id);
-                        if (!p || p->pid) {
-                            // Removed or replaced while it started.
-                            if (pid > 0) {
-                                kill(pid, SIGKILL);
-                                exit->set([](int) {});
-                            }
-                            return;
-                        }
-                        if (pid < 0)
-                            return spawn_failed(id, err);
-                        respawn_tries_.erase(id);
-                        adopt(*p, pid, std::move(exit));
-                    });
+    launcher_.launch(p->jail, p->spec,
+                     [this, id, then](pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& err) {
+                         launching_.erase(id);
+                         struct Then {
+                             std::function<void()> fn;
+                             ~Then() {
+                                 if (fn)
+                                     fn();
+                             }
+                         } at_end{then};
+                         Probe* p = registry_.find(id);
+                         if (!p || p->pid) {
+                             // Removed or replaced while it started.
+                             if (pid > 0) {
+                                 kill(pid, SIGKILL);
+                                 exit->set([](int) {});
+                             }
+                             return;
+                         }
+                         if (pid < 0)
+                             return spawn_failed(id, err);
+                         respawn_tries_.erase(id);
+                         adopt(*p, pid, std::move(exit));
+                     });
 }
 
 void Daemon::adopt(Probe& p, pid_t pid, std::shared_ptr<ExitSlot> exit) {
@@ -773,7 +777,7 @@ void Daemon::start_command(Probe& p) {
     Respawn mode = p.spec.respawn;
     log_info(who + " triggered: running " + cmd);
     Error err;
-    bool started = runner_.start(
+    bool started = runner_.run(
         job,
         [this, id, who, cmd, mode](const CommandResult& r) {
             auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(r.took).count();
@@ -845,14 +849,14 @@ int run_daemon(const DaemonOptions& opts) {
 
     // Lock before bind: of two daemons started together exactly one wins,
     // and only one daemon ever writes a state file.
-    platform::Pidfile pidfile;
+    Pidfile pidfile;
     pid_t other = 0;
     if (!pidfile.open(opts.pidfile, err, &other))
         return fail(err);
     StateFile state(opts.state_file);
     if (!state.make_dir(err))
         return fail(err);
-    platform::Pidfile state_lock;
+    LockFile state_lock;
     if (!state_lock.open(opts.state_file + ".lock", err, &other)) {
         if (err.code == EX_UNAVAILABLE_)
             err.what = "state file " + opts.state_file + " is in use by another jaildaemon" +
@@ -894,14 +898,14 @@ int run_daemon(const DaemonOptions& opts) {
     acceptor.assign(local(), listener);
     if (!pidfile.write(err) || !state_lock.write(err))
         return fail(err);
-    platform::set_daemon_title("jaildaemon");
+    set_daemon_title("listening on " + opts.socket);
     // Writes to a client that went away must not kill us.
     signal(SIGPIPE, SIG_IGN);
 
     if (!corrupt_line.empty())
         log_err(corrupt_line);
     // Before any probe or command exists: the spawn slots stay low.
-    platform::prepare_spawn();
+    prepare_spawn();
     Daemon d(io, opts, std::move(acceptor), image, devnull, state);
     // Probes are children of this, the final process: they die with it.
     d.start();
