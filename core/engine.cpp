@@ -370,7 +370,7 @@ void Engine::on_probe_exit(std::uint64_t id, pid_t pid, int status) {
         return; // removed or replaced: reaped, nothing else to do
     registry_.set_pid(*p, 0);
     // A probe killed by the SIGHUP itself (it cannot be, its SIGHUP is
-    // blocked from fork to sigwait; but if it were) was triggered all the same.
+    // blocked from spawn to sigwait; but if it were) was triggered all the same.
     if ((WIFEXITED(status) && WEXITSTATUS(status) == kProbeTriggered) ||
         (WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP)) {
         trigger(*p);
