@@ -1,5 +1,5 @@
 #!/bin/bash
-# Sourced by bench/run.sh and bench/spawn.sh (bash): a namespace "jail",
+# Sourced by bench/run.sh and bench/launch.sh (bash): a namespace "jail",
 # own pid, mount, uts, ipc and net namespaces. new_jail appends the unshare
 # process to pids and the host pid of its leader (pid 1 inside) to leaders;
 # the caller defines say, pids and leaders and kills both at the end.

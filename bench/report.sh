@@ -241,11 +241,11 @@ cat <<EOF
 | zero idle wake-ups with 10,000 probes | $wake | $(yes_no "$wake" "==" 0) |
 EOF
 for s in "$@"; do echo; echo "Skipped in this run: $s"; done
-# Spawning and durability (bench/spawn.sh, bench/commit.py), written by
+# Probe launches and durability (bench/launch.sh, bench/commit.py), written by
 # hand from their output: see bench/README.md.
-if [ -f "$here/results/spawn.md" ]; then
+if [ -f "$here/results/launch.md" ]; then
     echo
-    cat "$here/results/spawn.md"
+    cat "$here/results/launch.md"
 fi
 if [ -f "$here/NOTES.md" ]; then
     echo

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "error.hpp"
-#include "limits.hpp"
+#include "options.hpp"
 #include "protocol.hpp"
 
 #include <cstdint>
@@ -14,18 +14,6 @@
 namespace jd {
 
 enum class Mode { daemon, add, list, remove, help, version };
-
-struct DaemonOptions {
-    bool foreground = false;
-    std::string pidfile;
-    std::string socket;
-    std::string probe_path;
-    std::string log_file; // detached daemon's stderr, reopened on SIGHUP
-    bool syslog = false;  // daemon's own lines to syslog(3) instead
-    bool allow_host = false;
-    std::string state_file; // persisted registry
-    Limits limits;          // cooldown, concurrent commands, command timeout
-};
 
 struct CliOptions {
     Mode mode = Mode::help;

@@ -2,7 +2,7 @@
 // event loop.
 #pragma once
 
-#include "cli.hpp"
+#include "options.hpp"
 
 namespace jd {
 

@@ -1,8 +1,8 @@
 // What the daemon and the probe program say to each other. The probe
 // includes nothing else of the daemon: plain structs, no library types.
 //
-// The daemon starts the probe (posix_spawn, on the host, outside every jail)
-// with argv = { title }, an empty environment and these descriptors:
+// The daemon spawns the probe (probe_spawn.hpp: on the host, outside every
+// jail) with argv = { title }, an empty environment and these descriptors:
 //   0-2  /dev/null
 //   3    kStatusFd: a SOCK_SEQPACKET socket; the daemon has already written
 //        one ProbeConfig into it; the probe answers with ProbeStatus messages

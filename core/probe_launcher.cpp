@@ -1,8 +1,9 @@
 #include "probe_launcher.hpp"
 
+#include "child_watch.hpp"
 #include "log.hpp"
-#include "platform.hpp"
 #include "probe_abi.hpp"
+#include "probe_spawn.hpp"
 #include "runner.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -80,7 +81,7 @@ struct ProbeLauncher::Launch {
     std::shared_ptr<Jail> jail;
     std::string name;
     Done done;
-    pid_t spawned = 0; // what posix_spawn started (Linux: stage 1)
+    pid_t spawned = 0; // what spawn_probe() created (Linux: stage 1)
     bool spawned_reaped = false;
     pid_t probe = 0; // the probe proper, once known
     bool probe_reaped = false;
@@ -115,20 +116,20 @@ ProbeLauncher::~ProbeLauncher() {
     kill_all();
 }
 
-void ProbeLauncher::start(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done) {
+void ProbeLauncher::launch(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done) {
     Queued q{std::move(jail), spec, std::move(done)};
     if (running_ >= kMaxInFlight) {
         queue_.push_back(std::move(q));
         return;
     }
-    launch(std::move(q));
+    begin(std::move(q));
 }
 
 void ProbeLauncher::next() {
     while (running_ < kMaxInFlight && !queue_.empty()) {
         Queued q = std::move(queue_.front());
         queue_.pop_front();
-        launch(std::move(q));
+        begin(std::move(q));
     }
 }
 
@@ -146,7 +147,7 @@ void ProbeLauncher::kill_all() {
     queue_.clear();
 }
 
-void ProbeLauncher::launch(Queued q) {
+void ProbeLauncher::begin(Queued q) {
     auto l = std::make_shared<Launch>(io_);
     l->jail = q.jail;
     l->name = q.jail->name();
@@ -199,8 +200,7 @@ void ProbeLauncher::launch(Queued q) {
     char* argv[] = {title.data(), nullptr};
     char* envp[] = {nullptr};
     pid_t pid = 0;
-    int rc = platform::spawn_probe_process(image_.path().c_str(), argv, envp, devnull_, sv[1], t.fd,
-                                           &pid);
+    int rc = spawn_probe(image_.path().c_str(), argv, envp, devnull_, sv[1], t.fd, &pid);
     if (rc == 0)
         l->spawned = pid;
     ::close(sv[1]);
@@ -261,7 +261,7 @@ void ProbeLauncher::launch(Queued q) {
                 }
                 l->probe = pid;
                 // The watchers own the launch: it lives until both are reaped.
-                platform::watch_child(io_, pid, [this, l](int st) {
+                watch_child(io_, pid, [this, l](int st) {
                     l->probe_reaped = true;
                     if (l->ready)
                         l->exit->fire(st);
@@ -309,7 +309,7 @@ void ProbeLauncher::launch(Queued q) {
     l->rearm = arm;
     (*arm)();
 
-    platform::watch_child(io_, l->spawned, [this, l, drain](int st) {
+    watch_child(io_, l->spawned, [this, l, drain](int st) {
         l->spawned_reaped = true;
         // A "child" message may still sit unread in the socket.
         if (!l->finished)

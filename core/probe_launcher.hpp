@@ -1,7 +1,8 @@
-// Starting probes, asynchronously: the daemon posix_spawn(2)s the static
-// probe program on the host (outside every jail), hands it its
-// configuration on a status socket, and waits in the event loop for "ready"
-// or the exact error. It never blocks on anything a jail controls.
+// Launching probes, asynchronously: bringing a registered probe up in its
+// jail. The daemon spawns the static probe program on the host (outside
+// every jail; probe_spawn.hpp), hands it its configuration on a status
+// socket, and waits in the event loop for "ready" or the exact error. It
+// never blocks on anything a jail controls.
 #pragma once
 
 #include "error.hpp"
@@ -57,10 +58,11 @@ class ProbeLauncher {
     ProbeLauncher(boost::asio::io_context& io, const ProbeImage& image, int devnull);
     ~ProbeLauncher();
 
-    // Start a probe for spec in jail. At most kMaxInFlight start at once;
+    // Launch a probe for spec in jail. At most kMaxInFlight launch at once;
     // more wait their turn.
-    void start(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done);
-    // SIGKILL every probe still starting (daemon stop); their Done is not called.
+    void launch(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done);
+    // SIGKILL every probe still launching (daemon stop); their Done is not
+    // called.
     void kill_all();
     std::size_t in_flight() const { return running_; }
 
@@ -74,7 +76,7 @@ class ProbeLauncher {
         ProbeSpec spec;
         Done done;
     };
-    void launch(Queued q);
+    void begin(Queued q);
     void finish(const std::shared_ptr<Launch>& l, pid_t pid, const Error& err);
     void next();
 

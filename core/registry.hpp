@@ -17,7 +17,7 @@ namespace jd {
 enum class ProbeState {
     waiting,  // probe process alive in the jail, waiting for SIGHUP
     running,  // triggered; command running, respawn after it (-r)
-    spawning, // about to (re)spawn
+    spawning, // being launched (again); -l says "spawning", as -r/-R "respawn"
     deferred, // triggered in its cooldown (or with every command slot busy):
               // no probe process until its deferred run has happened
 };

@@ -265,8 +265,8 @@ TEST_SUITE("registry") {
         CHECK(std::string(jd::state_name(ProbeState::spawning)) == "spawning");
     }
 
-    // Daemon::add registers the new probe of a jail+title first and then
-    // forgets the old one (or forgets the new one when it cannot be spawned).
+    // Engine::add registers the new probe of a jail+title first and then
+    // forgets the old one (or forgets the new one when it cannot be launched).
     // Either erase must leave the survivor findable by (jail key, title), or the
     // next run of the jail's start hook no longer replaces it and probes double.
     TEST_CASE("replacing: erasing the older of two same-title probes keeps the newer findable") {

@@ -1,5 +1,6 @@
 #include "runner.hpp"
 
+#include "child_watch.hpp"
 #include "command_spawn.hpp"
 #include "log.hpp"
 #include "shell_words.hpp"
@@ -37,15 +38,14 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
     return out;
 }
 
-// Start exe (command_spawn.hpp: cwd /, stdin /dev/null, stdout and stderr
+// Spawn exe (command_spawn.hpp: cwd /, stdin /dev/null, stdout and stderr
 // to the log, nothing else open, default signals, own process group).
-// Boost.Process's own launchers are not used to start the command: in the
-// child they call io_context::notify_fork(), which re-registers every
-// descriptor of the event loop (one per probe) before exec. Nor are they
-// used to wait for it: Boost.Process reaps as it learns of the exit (after
-// which the process group id may be reused), and throws when it cannot get
-// a pidfd (EMFILE). watch_exit() reports the exit and leaves the reaping to
-// us (see Runner::start).
+// Not with Boost.Process (no longer used): its launchers call
+// io_context::notify_fork() in the child, which re-registers every
+// descriptor of the event loop (one per probe) before exec; it reaps as it
+// learns of the exit (after which the process group id may be reused), and
+// throws when it cannot get a pidfd (EMFILE). watch_exit() (child_watch.hpp)
+// reports the exit and leaves the reaping to us (see Runner::run).
 int spawn(const std::string& exe, std::vector<std::string> args, std::vector<std::string>& env,
           pid_t& pid) {
     std::vector<char*> argv = c_strings(args), envp = c_strings(env);
@@ -57,8 +57,8 @@ int spawn(const std::string& exe, std::vector<std::string> args, std::vector<std
 Runner::Runner(boost::asio::io_context& io) : io_(io) {}
 Runner::~Runner() = default;
 
-bool Runner::start(const CommandJob& job, std::function<void(const CommandResult&)> done,
-                   Error& err) {
+bool Runner::run(const CommandJob& job, std::function<void(const CommandResult&)> done,
+                 Error& err) {
     std::vector<std::string> env = {
         std::string("PATH=") + kPath,
         "HOME=/",

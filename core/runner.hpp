@@ -42,10 +42,10 @@ class Runner {
   public:
     explicit Runner(boost::asio::io_context& io);
     ~Runner();
-    // Start job; done runs on the event loop when it has ended. The command
-    // leads its own process group. Returns false with err when it could not
-    // be started.
-    bool start(const CommandJob& job, std::function<void(const CommandResult&)> done, Error& err);
+    // Run job: spawn it; done runs on the event loop when it has ended. The
+    // command leads its own process group. Returns false with err when it
+    // could not be spawned.
+    bool run(const CommandJob& job, std::function<void(const CommandResult&)> done, Error& err);
     std::size_t running() const { return running_; }
 
   private:

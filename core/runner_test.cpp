@@ -1,6 +1,7 @@
 // The command runner, with real processes: /bin/sh -c COMMAND on an
 // io_context, its status, environment, cwd, stdio and process group, and an
 // event loop that keeps running while a command does.
+#include "child_watch.hpp"
 #include "command_spawn.hpp"
 #include "runner.hpp"
 
@@ -75,7 +76,7 @@ std::optional<CommandResult> run(const CommandJob& j) {
     std::optional<CommandResult> result;
     int calls = 0;
     jd::Error err;
-    bool started = runner.start(
+    bool started = runner.run(
         j,
         [&](const CommandResult& r) {
             ++calls;
@@ -278,7 +279,7 @@ TEST_SUITE("runner") {
         std::string cmd = "sleep 30 & echo $! > " + d.file("child") + "; echo $$ > " +
                           d.file("pid.tmp") + "; mv " + d.file("pid.tmp") + " " + d.file("pid") +
                           "; wait";
-        REQUIRE(runner.start(
+        REQUIRE(runner.run(
             job(cmd), [&](const CommandResult& r) { result = r; }, err));
         CHECK(pump(io, [&] { return fs::exists(d.file("pid")) || result.has_value(); }));
         REQUIRE_FALSE(result.has_value());
@@ -306,7 +307,7 @@ TEST_SUITE("runner") {
         std::size_t running_at_timer = 0;
         std::optional<CommandResult> result;
         jd::Error err;
-        REQUIRE(runner.start(
+        REQUIRE(runner.run(
             job("sleep 1"),
             [&](const CommandResult& r) {
                 ended = Clock::now();
@@ -406,7 +407,7 @@ TEST_SUITE("runner") {
         jd::Error err;
         for (int i = 0; i < 3; ++i) {
             std::string cmd = "sleep 0.2; exit " + std::to_string(i + 1);
-            REQUIRE(runner.start(
+            REQUIRE(runner.run(
                 job(cmd),
                 [&](const CommandResult& r) { statuses.push_back(jd::status_text(r.status)); },
                 err));

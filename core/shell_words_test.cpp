@@ -73,7 +73,7 @@ int run(const std::string& command) {
     jd::Runner runner(io);
     std::optional<int> status;
     jd::Error err;
-    REQUIRE(runner.start(
+    REQUIRE(runner.run(
         job(command), [&](const jd::CommandResult& r) { status = r.status; }, err));
     auto end = std::chrono::steady_clock::now() + 20s;
     while (!status && std::chrono::steady_clock::now() < end) {
@@ -112,7 +112,7 @@ template <class Look> void while_running(const std::string& command, Look look) 
     bool ended = false;
     jd::Error err;
     std::vector<pid_t> before = children();
-    REQUIRE(runner.start(
+    REQUIRE(runner.run(
         job(command), [&](const jd::CommandResult&) { ended = true; }, err));
     pid_t pid = 0;
     for (int i = 0; i < 200 && !pid; ++i) {

@@ -11,7 +11,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     g++ pkg-config cmake meson ninja-build \
     libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev \
-    libboost-filesystem1.81-dev doctest-dev \
+    doctest-dev \
     util-linux procps psmisc busybox-static python3 lxc podman runc \
     shellcheck mandoc clang-format clang libclang-rt-14-dev \
     >/dev/null

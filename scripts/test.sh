@@ -49,7 +49,7 @@ if ! $quick; then
     [ -x "$top/tests/sanitize.sh" ] && stage sanitizers "$top/tests/sanitize.sh"
     [ -x "$top/fuzz/run.sh" ] && stage fuzz-smoke "$top/fuzz/run.sh" 60
     [ -x "$top/bench/run.sh" ] && stage bench-smoke "$top/bench/run.sh" --smoke
-    stage spawn-smoke "$top/bench/spawn.sh" --smoke --bin "$build/core"
+    stage launch-smoke "$top/bench/launch.sh" --smoke --bin "$build/core"
     stage commit-smoke "$top/bench/commit.py" --smoke --bin "$build/core"
     # FreeBSD: cross-built and linked with Zig, installed into a DESTDIR,
     # and the port's pkg-plist checked against that install (nothing runs).

@@ -1,10 +1,10 @@
-// FreeBSD: start the probe program with posix_spawn(3) (vfork(2)-style:
+// FreeBSD: spawn the probe program with posix_spawn(3) (vfork(2)-style:
 // rfork(RFSPAWN)). The child runs on the host, outside every jail. Its copy
 // of the descriptor table is small: on FreeBSD the daemon holds no
 // descriptor per probe (exits come from one kqueue). Checked against
 // posix_spawn(3), posix_spawn_file_actions_addopen(3) (addclosefrom_np:
 // FreeBSD 13.1 and later) and posix_spawnattr_setflags(3).
-#include "../platform.hpp"
+#include "../probe_spawn.hpp"
 #include "../probe_abi.hpp"
 
 #include <sys/types.h>
@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <vector>
 
-namespace jd::platform {
+namespace jd {
 
 namespace {
 
@@ -35,8 +35,8 @@ int above_targets(int fd, std::vector<int>& owned) {
 
 void prepare_spawn() {}
 
-int spawn_probe_process(const char* path, char* const argv[], char* const envp[], int null_fd,
-                        int status_fd, int target_fd, pid_t* pid) {
+int spawn_probe(const char* path, char* const argv[], char* const envp[], int null_fd,
+                int status_fd, int target_fd, pid_t* pid) {
     std::vector<int> owned;
     int st = above_targets(status_fd, owned);
     int nl = above_targets(null_fd, owned);
@@ -70,4 +70,4 @@ int spawn_probe_process(const char* path, char* const argv[], char* const envp[]
     return rc;
 }
 
-} // namespace jd::platform
+} // namespace jd

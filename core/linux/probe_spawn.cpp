@@ -1,21 +1,21 @@
-// Linux: start the probe program on the host with clone_exec(): its cost
+// Linux: spawn the probe program on the host with clone_exec(): its cost
 // does not grow with the daemon's descriptors (one pidfd per probe). The
 // child runs in the daemon's namespaces as root: no jail can see, signal
 // or trace it.
+#include "probe_spawn.hpp"
 #include "clone_exec.hpp"
-#include "platform.hpp"
 #include "probe_abi.hpp"
 
 #include <cerrno>
 
-namespace jd::platform {
+namespace jd {
 
 void prepare_spawn() {
     (void)prepare_clone_exec(); // on failure clone_exec says so at each start
 }
 
-int spawn_probe_process(const char* path, char* const argv[], char* const envp[], int null_fd,
-                        int status_fd, int target_fd, pid_t* pid) {
+int spawn_probe(const char* path, char* const argv[], char* const envp[], int null_fd,
+                int status_fd, int target_fd, pid_t* pid) {
     static_assert(kStatusFd == 3 && kTargetFd == 4, "descriptor order of probe_abi.hpp");
     CloneExec c;
     c.exe = path;
@@ -36,4 +36,4 @@ int spawn_probe_process(const char* path, char* const argv[], char* const envp[]
     return rc == ENOSYS ? EOPNOTSUPP : rc;
 }
 
-} // namespace jd::platform
+} // namespace jd

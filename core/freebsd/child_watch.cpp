@@ -1,13 +1,8 @@
-// FreeBSD services for the daemon: peer credentials, reaping of our own
-// children (kqueue(2) EVFILT_PROC), pidfile(3), setproctitle(3).
-//
-// Checked against getpeereid(3), kqueue(2), wait(2), pidfile(3) and
-// setproctitle(3). Not compiled or run on Linux: see
-// README.md in this directory.
+// FreeBSD: the end of our own children, seen through one kqueue(2)
+// (EVFILT_PROC). Checked against kqueue(2) and wait(2). Not compiled or run
+// on Linux: see README.md in this directory.
 
-#include "../platform.hpp"
-
-#include "../command_spawn.hpp"
+#include "../child_watch.hpp"
 
 // <sys/param.h> first: it brings <sys/types.h>, which the others rely on.
 #include <sys/param.h>
@@ -16,7 +11,6 @@
 #include <sys/wait.h>
 
 #include <fcntl.h>
-#include <libutil.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -29,14 +23,7 @@
 #include <utility>
 #include <vector>
 
-namespace jd::platform {
-
-// getpeereid(3): the effective uid and gid the peer had when it called
-// connect(2); neither side can change what the other sees afterwards.
-// Returns -1 with errno (EBADF, ENOTSOCK, ENOTCONN, EINVAL) on failure.
-bool peer_creds(int fd, uid_t& uid, gid_t& gid) {
-    return getpeereid(fd, &uid, &gid) == 0;
-}
+namespace jd {
 
 namespace {
 
@@ -127,88 +114,8 @@ class ExitWatcher : public boost::asio::execution_context::service {
 
 } // namespace
 
-} // namespace jd::platform
-
-namespace jd {
-
 void watch_exit(boost::asio::io_context& io, pid_t pid, std::function<void()> exited) {
-    boost::asio::use_service<platform::ExitWatcher>(io).watch(pid, std::move(exited));
+    boost::asio::use_service<ExitWatcher>(io).watch(pid, std::move(exited));
 }
 
 } // namespace jd
-
-namespace jd::platform {
-
-Pidfile::~Pidfile() {
-    // Never written: a failed start; the locked, empty file is ours.
-    if (!written_)
-        remove();
-    // pidfile_close(3) closes the file and keeps it; the lock goes with the
-    // descriptor.
-    if (impl_ != nullptr)
-        pidfile_close(static_cast<struct pidfh*>(impl_));
-}
-
-// pidfile(3): pidfile_open() creates and flock(2)s the file, O_CLOEXEC, so no
-// probe or host command inherits it. When another process holds the lock it
-// fails with EEXIST and stores that process's pid, or -1 when the holder has
-// not written its pid yet. Also meaning "locked by another process": EINVAL
-// (the locked file does not hold a pid) and, from older libutil, EAGAIN (the
-// holder has not written its pid yet).
-bool Pidfile::open(const std::string& path, Error& err, pid_t* other) {
-    path_ = path;
-    pid_t holder = -1;
-    struct pidfh* pfh = pidfile_open(path.c_str(), 0644, &holder);
-    if (pfh == nullptr) {
-        int e = errno;
-        if (e == EEXIST || e == EINVAL || e == EAGAIN) {
-            if (other != nullptr)
-                *other = holder;
-            if (e == EEXIST && holder > 0)
-                err.set(EX_UNAVAILABLE_,
-                        "another jaildaemon (pid " + std::to_string(holder) + ") holds " + path);
-            else
-                err.set(EX_UNAVAILABLE_,
-                        "another process holds " + path + " locked, its pid unknown");
-            return false;
-        }
-        err.set(EX_CANTCREAT_, errno_text("pidfile_open(" + path + ")", e));
-        return false;
-    }
-    impl_ = pfh;
-    fd_ = pidfile_fileno(pfh); // the descriptor that holds the lock
-    return true;
-}
-
-// pidfile_write(3) truncates the file and writes getpid(); on failure it
-// removes the file itself.
-bool Pidfile::write(Error& err) {
-    if (impl_ == nullptr) {
-        err.set(EX_SOFTWARE_, "pidfile " + path_ + " is not open");
-        return false;
-    }
-    if (pidfile_write(static_cast<struct pidfh*>(impl_)) == -1) {
-        err.set(EX_CANTCREAT_, errno_text("pidfile_write(" + path_ + ")", errno));
-        return false;
-    }
-    written_ = true;
-    return true;
-}
-
-// pidfile_remove(3) unlinks the file, then closes it, which drops the lock.
-void Pidfile::remove() {
-    if (impl_ == nullptr)
-        return;
-    pidfile_remove(static_cast<struct pidfh*>(impl_));
-    impl_ = nullptr;
-    fd_ = -1;
-}
-
-// setproctitle(3) shows "progname: title" in ps(1). setproctitle is in libc
-// and declared in <unistd.h>.
-void set_daemon_title(const char* title) {
-    if (title != nullptr)
-        setproctitle("%s", title);
-}
-
-} // namespace jd::platform

@@ -1,4 +1,4 @@
-#include "limits.hpp"
+#include "admission.hpp"
 
 namespace jd {
 

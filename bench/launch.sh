@@ -1,7 +1,7 @@
 #!/bin/bash
-# Does starting a probe cost the same at any registry size? As root:
+# Does launching a probe cost the same at any registry size? As root:
 #
-#   bench/spawn.sh [--bin DIR] [--smoke] [--results DIR] [--label NAME]
+#   bench/launch.sh [--bin DIR] [--smoke] [--results DIR] [--label NAME]
 #
 # 1. 3,000 probes over 30 namespace jails, registered one request at a time
 #    (round robin): the median round trip of the first tenth against the
@@ -13,9 +13,9 @@
 #    3,000 are waiting.
 #
 # The state file is on tmpfs here (its fsync cost is measured by
-# bench/commit.py); what is measured is the daemon and its spawning.
+# bench/commit.py); what is measured is the daemon and its probe launches.
 # --bin DIR takes DIR/jaildaemon and DIR/jaildaemon-probe (e.g. an older
-# build, for a before/after). Writes spawn.tsv and spawn.txt into --results.
+# build, for a before/after). Writes launch.tsv and launch.txt into --results.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -26,10 +26,10 @@ while [ $# -gt 0 ]; do
     --smoke) smoke=true; shift ;;
     --results) results=$2; shift 2 ;;
     --label) label=$2; shift 2 ;;
-    *) echo "usage: bench/spawn.sh [--bin DIR] [--smoke] [--results DIR] [--label NAME]" >&2; exit 64 ;;
+    *) echo "usage: bench/launch.sh [--bin DIR] [--smoke] [--results DIR] [--label NAME]" >&2; exit 64 ;;
     esac
 done
-say() { echo "spawn.sh: $*" >&2; }
+say() { echo "launch.sh: $*" >&2; }
 [ "$(id -u)" = 0 ] || { say "needs root (namespaces)"; exit 77; }
 if [ -z "$bindir" ]; then
     bindir=$top/build-bench/core
@@ -47,8 +47,8 @@ JAILS=30 PER=100 BIG=10000
 $smoke && JAILS=3 PER=20 BIG=200
 JAILS=${SPAWN_JAILS:-$JAILS} PER=${SPAWN_PER:-$PER} BIG=${SPAWN_BIG:-$BIG}
 
-work=$(mktemp -d /tmp/jdspawn.XXXXXX)
-shm=$(mktemp -d /dev/shm/jdspawn.XXXXXX)
+work=$(mktemp -d /tmp/jdlaunch.XXXXXX)
+shm=$(mktemp -d /dev/shm/jdlaunch.XXXXXX)
 chmod 755 "$work"
 pids=() leaders=()
 cleanup() {
@@ -137,7 +137,7 @@ stop_daemon
 say "$((per_big * JAILS)) one at a time: $big1 s ($big1_n waiting); $((per4 * 4 * JAILS)) by four clients: $big4 s ($big4_n waiting)"
 
 python3 - "$work/flat.tsv" "$n" "$label" "$back" "$up" "$big1" "$big1_n" "$big4" "$big4_n" \
-    "$((per_big * JAILS))" "$((per4 * 4 * JAILS))" >"$work/spawn.txt" <<'PY'
+    "$((per_big * JAILS))" "$((per4 * 4 * JAILS))" >"$work/launch.txt" <<'PY'
 import statistics, sys
 path, n, label, back, up, big1, big1_n, big4, big4_n, want1, want4 = sys.argv[1:]
 n = int(n)
@@ -151,9 +151,9 @@ print(f"label={label} probes={n} first_tenth_ms={first:.3f} last_tenth_ms={last:
       f"one_client_n={want1} one_client_s={big1} one_client_waiting={big1_n} "
       f"four_clients_n={want4} four_clients_s={big4} four_clients_waiting={big4_n}")
 PY
-cat "$work/spawn.txt"
+cat "$work/launch.txt"
 if [ -n "$results" ]; then
     mkdir -p "$results"
-    cat "$work/spawn.txt" >>"$results/spawn.txt"
-    cp "$work/flat.tsv" "$results/spawn-$label.tsv"
+    cat "$work/launch.txt" >>"$results/launch.txt"
+    cp "$work/flat.tsv" "$results/launch-$label.tsv"
 fi

@@ -1,5 +1,6 @@
-// What a jail can make the host do, bounded: a per-probe cooldown between
-// commands, a cap on commands running at once, a timeout per command.
+// Admission policy: what a jail can make the host do, bounded: a per-probe
+// cooldown between commands, a cap on commands running at once, a timeout
+// per command.
 #pragma once
 
 #include <chrono>

@@ -1,11 +1,11 @@
-// Cooldown and command cap decisions (limits.cpp).
-#include "limits.hpp"
+// Cooldown and command cap decisions (admission.cpp).
+#include "admission.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace jd;
 
-TEST_SUITE("limits") {
+TEST_SUITE("admission") {
 
     TEST_CASE("admit: cooldown, then the cap") {
         Limits l;

@@ -1,0 +1,23 @@
+// What the daemon (-D) is told on its command line: parsed by cli.cpp,
+// used by run_daemon() and the probe engine.
+#pragma once
+
+#include "admission.hpp"
+
+#include <string>
+
+namespace jd {
+
+struct DaemonOptions {
+    bool foreground = false;
+    std::string pidfile;
+    std::string socket;
+    std::string probe_path;
+    std::string log_file; // detached daemon's stderr, reopened on SIGHUP
+    bool syslog = false;  // daemon's own lines to syslog(3) instead
+    bool allow_host = false;
+    std::string state_file; // persisted registry
+    Limits limits;          // cooldown, concurrent commands, command timeout
+};
+
+} // namespace jd
