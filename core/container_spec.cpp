@@ -43,7 +43,7 @@ bool is_manager_spec(const std::string& spec) {
     return false;
 }
 
-bool resolve_manager_spec(std::string& spec, Error& err) {
+bool resolve_manager_spec(std::string& spec, Error& err, int timeout_ms) {
     if (!is_manager_spec(spec))
         return true;
     if (manager_spec_refused(spec, err))
@@ -58,7 +58,7 @@ bool resolve_manager_spec(std::string& spec, Error& err) {
     Captured c;
     std::string why;
     // The manager's own complaint (c.errout) is replaced by one line of ours.
-    if (!capture(argv, c, why, 30000)) {
+    if (!capture(argv, c, why, timeout_ms)) {
         if (c.spawn_errno == ENOENT)
             err.set(EX_UNAVAILABLE_, argv[0] + " is not installed (needed for " + mgr + ":)");
         else if (c.spawn_errno != 0)

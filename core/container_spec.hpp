@@ -16,9 +16,9 @@ bool is_manager_spec(const std::string& spec);
 
 // Rewrite a manager spec into "pid:N@MGR:NAME"; other specs are left alone
 // (the daemon checks them). Returns false with err when the name is bad, the
-// CLI is missing, fails or does not answer within 30 s, or the container is
-// not running.
-bool resolve_manager_spec(std::string& spec, Error& err);
+// CLI is missing, fails or does not answer within timeout_ms, or the
+// container is not running.
+bool resolve_manager_spec(std::string& spec, Error& err, int timeout_ms = 30000);
 
 // Backend (linux/, freebsd/container_spec.cpp): true with err (EX_USAGE_)
 // when spec is a manager spec and this system has no such managers
