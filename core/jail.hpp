@@ -53,14 +53,9 @@ struct JailOptions {
 };
 
 // Daemon side: resolve and pin a jail spec: "N", "pid:N", a FreeBSD jail
-// name, or "host". Manager-qualified specs must be rewritten by
-// resolve_manager_spec() first.
+// name, or "host". Manager-qualified specs ("docker:NAME"...) are rewritten
+// by the client first (container_spec.hpp).
 std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts, Error& err);
-
-// Client side: rewrite "docker:NAME", "podman:NAME", "machine:NAME",
-// "lxc:NAME" into "pid:N" by asking the manager's own CLI. Other specs are
-// left alone. Returns false with err on failure.
-bool resolve_manager_spec(std::string& spec, Error& err);
 
 // The portable pseudo-jail: no isolation at all, development only.
 std::unique_ptr<Jail> open_host_jail();

@@ -40,6 +40,25 @@ void put_run(json::object& o, const SavedProbe& p) {
         o["last_ms"] = *p.last_ms;
 }
 
+bool get_run(JsonReader& r, SavedProbe& p) {
+    std::uint64_t last = 0;
+    std::optional<std::uint32_t> code, sig;
+    p.last_ms.reset();
+    if (!r.u64("triggers", p.triggers, kMaxId, true) || !r.u64("last_run_ms", last, kMaxId, true) ||
+        !r.u32("last_exit", code, 255) || !r.u32("last_signal", sig, 127) ||
+        !r.u64("last_ms", p.last_ms, kMaxId))
+        return false;
+    if (code && sig)
+        return r.fail("both \"last_exit\" and \"last_signal\"");
+    p.last_run_ms = std::int64_t(last);
+    p.last_status.reset();
+    if (code)
+        p.last_status = int(*code) << 8;
+    else if (sig)
+        p.last_status = int(*sig);
+    return true;
+}
+
 std::string journal_header(std::uint64_t generation) {
     json::object o;
     o["journal"] = generation;
@@ -149,28 +168,16 @@ bool replay_journal(std::string_view text, SavedState& s, Replay& out, Error& er
             drop(id);
         } else if (op == "run") {
             SavedProbe c;
-            std::uint64_t last = 0;
-            std::optional<std::uint32_t> code, sig;
-            std::optional<std::uint64_t> took;
-            if (!r.u64("id", c.id, kMaxId, true) || !r.u64("triggers", c.triggers, kMaxId, true) ||
-                !r.u64("last_run_ms", last, kMaxId, true) || !r.u32("last_exit", code, 255) ||
-                !r.u32("last_signal", sig, 127) || !r.u64("last_ms", took, kMaxId) ||
-                !r.no_extra()) {
+            if (!r.u64("id", c.id, kMaxId, true) || !get_run(r, c) || !r.no_extra()) {
                 err = e;
                 return false;
             }
-            if (code && sig)
-                return bad("both \"last_exit\" and \"last_signal\"");
             if (auto it = probes.find(c.id); it != probes.end()) {
                 SavedProbe& p = it->second;
                 p.triggers = c.triggers;
-                p.last_run_ms = std::int64_t(last);
-                p.last_status.reset();
-                if (code)
-                    p.last_status = int(*code) << 8;
-                else if (sig)
-                    p.last_status = int(*sig);
-                p.last_ms = took;
+                p.last_run_ms = c.last_run_ms;
+                p.last_status = c.last_status;
+                p.last_ms = c.last_ms;
             }
         } else {
             return bad("unknown op \"" + op + "\"");

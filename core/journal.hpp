@@ -26,9 +26,12 @@ class object;
 
 namespace jd {
 
+class JsonReader;
+
 // The run counters of p (triggers, last run) into o: the tail of a "run"
-// record and of a snapshot's probe.
+// record and of a snapshot's probe. get_run reads them back strictly.
 void put_run(boost::json::object& o, const SavedProbe& p);
+bool get_run(JsonReader& r, SavedProbe& p);
 
 std::string journal_header(std::uint64_t generation);
 std::string journal_add(const SavedProbe& p);

@@ -3,8 +3,8 @@
 #include "cli.hpp"
 #include "client.hpp"
 #include "config.h"
+#include "container_spec.hpp"
 #include "daemon.hpp"
-#include "jail.hpp"
 
 #include <csignal>
 #include <cstdio>

@@ -1,6 +1,7 @@
 #include "protocol.hpp"
 
 #include "json_reader.hpp"
+#include "probe_json.hpp"
 
 #include <boost/json.hpp>
 
@@ -63,8 +64,10 @@ bool parse_request_object(std::string_view text, json::value& v, Error& err) {
     return parse_object(text, v, err, "message must be a JSON object");
 }
 
-json::object probe_fields(const ProbeSpec& p) {
-    json::object o;
+} // namespace
+
+void tag_invoke(const json::value_from_tag&, json::value& v, const ProbeSpec& p) {
+    json::object& o = v.emplace_object();
     o["jail"] = p.jail;
     if (!p.label.empty())
         o["label"] = p.label;
@@ -77,23 +80,27 @@ json::object probe_fields(const ProbeSpec& p) {
         o["gid"] = *p.gid;
     if (p.cooldown_s)
         o["cooldown"] = *p.cooldown_s;
-    return o;
 }
 
-bool read_ids(JsonReader& f, std::optional<std::uint32_t>& uid, std::optional<std::uint32_t>& gid) {
-    return f.u32("uid", uid, kMaxUid) && f.u32("gid", gid, kMaxUid);
+void put_spec(json::object& o, const ProbeSpec& p) {
+    json::value v = json::value_from(p);
+    const json::object& f = v.get_object();
+    o.insert(f.begin(), f.end());
 }
 
-bool read_respawn(JsonReader& f, Respawn& r) {
-    std::string s = "none";
-    if (!f.str("respawn", s, 8, false))
+bool read_spec(JsonReader& r, ProbeSpec& p, bool respawn_required) {
+    std::string respawn = "none";
+    if (!r.str("jail", p.jail, kMaxJailBytes, true) ||
+        !r.str("label", p.label, kMaxJailBytes, false) ||
+        !r.str("command", p.command, kMaxCommandBytes, true) ||
+        !r.str("title", p.title, kMaxTitleBytes, true) ||
+        !r.str("respawn", respawn, 8, respawn_required))
         return false;
-    if (!respawn_from(s, r))
-        return f.fail("\"respawn\" must be \"none\", \"after\" or \"now\"");
-    return true;
+    if (!respawn_from(respawn, p.respawn))
+        return r.fail("\"respawn\" must be \"none\", \"after\" or \"now\"");
+    return r.u32("uid", p.uid, kMaxUid) && r.u32("gid", p.gid, kMaxUid) &&
+           r.u32("cooldown", p.cooldown_s, kMaxCooldown);
 }
-
-} // namespace
 
 bool valid_title(std::string_view t, Error& err) {
     if (t.empty()) {
@@ -167,9 +174,7 @@ std::string encode(const Request& r) {
     json::object o;
     o["op"] = op_name(r.op);
     if (r.op == Op::add) {
-        json::object p = probe_fields(r.probe);
-        for (auto& kv : p)
-            o[kv.key()] = kv.value();
+        put_spec(o, r.probe);
     } else if (r.op == Op::remove || r.op == Op::list) {
         if (r.id)
             o["id"] = *r.id;
@@ -194,16 +199,9 @@ bool decode(std::string_view text, Request& r, Error& err) {
         r.op = Op::ping;
     } else if (op == "add") {
         r.op = Op::add;
-        ProbeSpec& p = r.probe;
-        if (!f.str("jail", p.jail, kMaxJailBytes, true) ||
-            !f.str("label", p.label, kMaxJailBytes, false) ||
-            !f.str("command", p.command, kMaxCommandBytes, true) ||
-            !f.str("title", p.title, kMaxTitleBytes, true) || !read_respawn(f, p.respawn) ||
-            !read_ids(f, p.uid, p.gid) || !f.u32("cooldown", p.cooldown_s, kMaxCooldown))
+        if (!read_spec(f, r.probe, false) || !f.no_extra())
             return false;
-        if (!f.no_extra())
-            return false;
-        return validate(p, err);
+        return validate(r.probe, err);
     } else if (op == "list" || op == "remove") {
         r.op = op == "list" ? Op::list : Op::remove;
         if (!f.u64("id", r.id, kMaxId) || !f.str("jail", r.jail, kMaxJailBytes, false) ||

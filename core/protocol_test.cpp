@@ -107,9 +107,15 @@ TEST_SUITE("protocol") {
         Request q;
         q.op = Op::add;
         q.probe = full_spec();
+        q.probe.cooldown_s = 30;
         std::string text = jd::encode(q);
-        CHECK(text.back() == '\n');
-        CHECK(text.find('\n') == text.size() - 1); // one line
+        // The wire form, key for key (probe_json.hpp writes the probe's part).
+        CHECK(text ==
+              R"({"op":"add","jail":"pid:4242","label":"lxc:web",)"
+              R"("command":"zfs snapshot jails/example.com@`date +%s`\necho \"done\"\t# tab",)"
+              R"("title":"ZFS_SNAPSHOT","respawn":"after","uid":0,"gid":4294967294,)"
+              R"("cooldown":30})"
+              "\n");
         Request r = decode_ok(text);
         CHECK(r.op == Op::add);
         CHECK(r.probe.jail == "pid:4242");
@@ -121,6 +127,7 @@ TEST_SUITE("protocol") {
         REQUIRE(r.probe.gid.has_value());
         CHECK(*r.probe.uid == 0u);
         CHECK(*r.probe.gid == 4294967294u);
+        CHECK(r.probe.cooldown_s == 30u);
         CHECK_FALSE(r.id.has_value());
         CHECK(r.jail == "");
         CHECK(r.title == "");

@@ -2,6 +2,7 @@
 
 #include "journal.hpp"
 #include "json_reader.hpp"
+#include "probe_json.hpp"
 
 #include <boost/json.hpp>
 
@@ -20,19 +21,8 @@ namespace jd {
 json::object encode_probe(const SavedProbe& p) {
     json::object o;
     o["id"] = p.id;
-    o["jail"] = p.spec.jail;
-    if (!p.spec.label.empty())
-        o["label"] = p.spec.label;
     o["identity"] = p.identity;
-    o["command"] = p.spec.command;
-    o["title"] = p.spec.title;
-    o["respawn"] = respawn_name(p.spec.respawn);
-    if (p.spec.uid)
-        o["uid"] = *p.spec.uid;
-    if (p.spec.gid)
-        o["gid"] = *p.spec.gid;
-    if (p.spec.cooldown_s)
-        o["cooldown"] = *p.spec.cooldown_s;
+    put_spec(o, p.spec);
     put_run(o, p);
     return o;
 }
@@ -43,48 +33,16 @@ bool decode_probe(const json::value& v, const std::string& where, SavedProbe& p,
         return false;
     }
     JsonReader r(v.get_object(), err, where);
-    std::string respawn;
-    std::uint64_t last = 0;
-    std::optional<std::uint32_t> code, sig;
-    bool ok = r.u64("id", p.id, kMaxId, true) && r.str("jail", p.spec.jail, kMaxJailBytes, true) &&
-              r.str("label", p.spec.label, kMaxJailBytes, false) &&
-              r.str("identity", p.identity, 1024, true) &&
-              r.str("command", p.spec.command, kMaxCommandBytes, true) &&
-              r.str("title", p.spec.title, kMaxTitleBytes, true) &&
-              r.str("respawn", respawn, 8, true) && r.u32("uid", p.spec.uid, kMaxUid) &&
-              r.u32("gid", p.spec.gid, kMaxUid) &&
-              r.u32("cooldown", p.spec.cooldown_s, kMaxCooldown) &&
-              r.u64("triggers", p.triggers, kMaxId, true) &&
-              r.u64("last_run_ms", last, kMaxId, true) && r.u32("last_exit", code, 255) &&
-              r.u32("last_signal", sig, 127) && r.u64("last_ms", p.last_ms, kMaxId) && r.no_extra();
-    if (!ok)
+    if (!r.u64("id", p.id, kMaxId, true) || !r.str("identity", p.identity, 1024, true) ||
+        !read_spec(r, p.spec, true) || !get_run(r, p) || !r.no_extra())
         return false;
-    if (code && sig) {
-        err.set(EX_DATAERR_, where + ": both \"last_exit\" and \"last_signal\"");
-        return false;
-    }
-    if (code)
-        p.last_status = int(*code) << 8;
-    else if (sig)
-        p.last_status = int(*sig);
-    p.last_run_ms = std::int64_t(last);
-    if (p.id == 0) {
-        err.set(EX_DATAERR_, where + ": id 0");
-        return false;
-    }
-    if (!respawn_from(respawn, p.spec.respawn)) {
-        err.set(EX_DATAERR_, where + ": bad \"respawn\" " + respawn);
-        return false;
-    }
-    if (p.identity.empty()) {
-        err.set(EX_DATAERR_, where + ": empty \"identity\"");
-        return false;
-    }
+    if (p.id == 0)
+        return r.fail("id 0");
+    if (p.identity.empty())
+        return r.fail("empty \"identity\"");
     Error verr;
-    if (!validate(p.spec, verr)) {
-        err.set(EX_DATAERR_, where + ": " + verr.what);
-        return false;
-    }
+    if (!validate(p.spec, verr))
+        return r.fail(verr.what);
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include "state.hpp"
 #include "test_util.hpp"
 
+#include <boost/json/parse.hpp>
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -67,6 +68,36 @@ TEST_SUITE("state") {
         CHECK(!back.probes[0].spec.gid);
         CHECK(back.probes[1].spec.respawn == Respawn::none);
         CHECK(back.probes[0].last_run_ms == 1764422552000);
+    }
+
+    TEST_CASE("a state file in the field order of 0.3.0 still loads, with every field") {
+        // Written by the encoder before ProbeSpec had one JSON mapping
+        // (probe_json.hpp): the same names and bounds, keys in another order.
+        const std::string old =
+            R"({"version":1,"next_id":9,"generation":2,"probes":[)"
+            R"({"id":3,"jail":"pid:77@lxc:web","label":"lxc:web",)"
+            R"("identity":"pidns:1 mntns:2 pid:77 start:3","command":"true","title":"SNAPSHOT",)"
+            R"("respawn":"after","uid":65534,"gid":65533,"cooldown":60,"triggers":4,)"
+            R"("last_run_ms":1764422552000,"last_exit":3,"last_ms":12},)"
+            R"({"id":8,"jail":"web","identity":"jid:5:web","command":"reboot","title":"REBOOT",)"
+            R"("respawn":"none","triggers":1,"last_run_ms":5,"last_signal":9}]})"
+            "\n";
+        SavedState s;
+        Error err;
+        REQUIRE_MESSAGE(decode_state(old, s, err), err.what);
+        REQUIRE(s.probes.size() == 2);
+        const SavedProbe& a = s.probes[0];
+        CHECK(a.spec.label == "lxc:web");
+        CHECK(a.spec.respawn == Respawn::after);
+        CHECK(a.spec.uid == 65534u);
+        CHECK(a.spec.gid == 65533u);
+        CHECK(a.spec.cooldown_s == 60u);
+        CHECK(a.last_status == 3 << 8);
+        CHECK(a.last_ms == 12u);
+        CHECK(s.probes[1].last_status == 9);
+        CHECK(!s.probes[1].last_ms);
+        // Written again: the same object, key for key.
+        CHECK(boost::json::parse(encode_state(s)) == boost::json::parse(old));
     }
 
     TEST_CASE("state decoding is strict") {

@@ -24,23 +24,18 @@ const Section& Config::section(const std::string& manager) const {
 }
 
 bool check_title(std::string_view t, std::string& why) {
-    if (t.empty()) {
-        why = "a title must not be empty";
+    // The daemon's rule, so that a config `jaildaemon-hook -n` accepts is
+    // one the daemon accepts at boot.
+    jd::Error e;
+    if (!jd::valid_title(t, e)) {
+        why = e.what;
         return false;
     }
-    if (t.size() > 128) {
-        why = "a title is at most 128 bytes";
+    // Ours on top: a plain `pkill -HUP -f TITLE` in the jail would read a
+    // leading '-' as an option (the daemon itself accepts such titles).
+    if (t.front() == '-') {
+        why = "a title must not start with '-' (pkill would read it as an option)";
         return false;
-    }
-    if (t.front() == '-' || t.front() == ' ' || t.back() == ' ') {
-        why = "a title must not start with '-' or begin or end with a space";
-        return false;
-    }
-    for (unsigned char c : t) {
-        if (c < 0x20 || c == 0x7f) {
-            why = "a title must not hold control characters";
-            return false;
-        }
     }
     return true;
 }

@@ -49,7 +49,7 @@ bool parse_config(std::string_view text, const std::string& origin, Config& cfg,
 // Read and parse path. A missing file is not an error unless must_exist.
 bool load_config(const std::string& path, bool must_exist, Config& cfg, std::string& err);
 
-// Checks shared with the command line.
+// A title the daemon accepts (jd::valid_title) that does not start with '-'.
 bool check_title(std::string_view t, std::string& why);
 
 } // namespace jdhook

@@ -1,5 +1,7 @@
 #include "hook_config.hpp"
 
+#include "protocol.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -88,7 +90,7 @@ TEST_CASE("bad input is a clear error with file and line") {
     CHECK(parse_err("probes = reboot restart\n") ==
           "t.conf:1: unknown probe \"restart\" (known: reboot snapshot)");
     CHECK(parse_err("probes = reboot reboot\n") == "t.conf:1: probe \"reboot\" named twice");
-    CHECK(parse_err("reboot_title =\n") == "t.conf:1: a title must not be empty");
+    CHECK(parse_err("reboot_title =\n") == "t.conf:1: title is empty");
     CHECK(parse_err("reboot_title = -x\n").rfind("t.conf:1: a title must not start", 0) == 0);
     CHECK(parse_err("socket = relative\n") == "t.conf:1: socket must be an absolute path");
     CHECK(parse_err("probes = reboot\nprobes = snapshot\n") == "t.conf:2: \"probes\" is set twice");
@@ -102,6 +104,36 @@ TEST_CASE("bad input is a clear error with file and line") {
               .rfind("t.conf:2: unknown placeholder {prog}", 0) == 0);
     CHECK(parse_err("[bastille]\nrestart =\n").rfind("t.conf:2: restart must not be empty", 0) ==
           0);
+}
+
+TEST_CASE("a title the daemon refuses is refused by the config too") {
+    // The hook checks titles with the protocol's rule: a config that passes
+    // `jaildaemon-hook -n` must not fail at boot when the daemon sees it.
+    const std::string refused[] = {
+        "",
+        " REBOOT",
+        "REBOOT ",
+        "RE\tBOOT",
+        "REB\x7f"
+        "OOT",
+        "R\xc3\xa9"
+        "BOOT", // non-ASCII, once accepted by the hook alone
+        std::string(jd::kMaxTitleBytes + 1, 'T'),
+    };
+    for (const std::string& t : refused) {
+        jd::Error e;
+        std::string why;
+        CHECK_MESSAGE(!jd::valid_title(t, e), t);
+        CHECK_MESSAGE(!check_title(t, why), t);
+        CHECK(why == e.what);
+    }
+    // The hook's own rule on top: no leading '-', which the daemon allows.
+    jd::Error e;
+    std::string why;
+    CHECK(jd::valid_title("-x", e));
+    CHECK_FALSE(check_title("-x", why));
+    CHECK(check_title("HOST REBOOT", why));
+    CHECK(check_title(std::string(jd::kMaxTitleBytes, 'T'), why));
 }
 
 TEST_CASE("load_config: a missing default file is fine, a missing explicit one is not") {

@@ -137,13 +137,9 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
         say(m.name() + " jail " + name + ": no probes configured", false);
         return 0;
     }
-    if (o.dry_run) {
-        for (const auto& p : plan.probes)
-            std::printf("%s\n", jdhook::as_command_line(plan, p).c_str());
-        return 0;
-    }
-
-    std::string done;
+    // Every request is checked with the daemon's rules before anything is
+    // sent, and with -n too: the titles here carry the manager prefix.
+    std::vector<jd::Request> reqs;
     for (const auto& p : plan.probes) {
         jd::Request req;
         req.op = jd::Op::add;
@@ -160,14 +156,26 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
         jd::Error e;
         if (!jd::validate(req.probe, e))
             return fail(jd::EX_CONFIG_, p.title + ": " + e.what);
+        reqs.push_back(std::move(req));
+    }
+    if (o.dry_run) {
+        for (const auto& p : plan.probes)
+            std::printf("%s\n", jdhook::as_command_line(plan, p).c_str());
+        return 0;
+    }
+
+    std::string done;
+    for (const jd::Request& req : reqs) {
+        const std::string& title = req.probe.title;
+        jd::Error e;
         jd::Reply reply;
         if (!jd::call_daemon(o.socket, req, reply, e))
-            return fail(e.code, "cannot register " + p.title + " for " + m.name() + " jail " +
-                                    name + ": " + e.what);
+            return fail(e.code, "cannot register " + title + " for " + m.name() + " jail " + name +
+                                    ": " + e.what);
         if (!reply.ok)
-            return fail(reply.code, "daemon refused " + p.title + " for " + m.name() + " jail " +
+            return fail(reply.code, "daemon refused " + title + " for " + m.name() + " jail " +
                                         name + ": " + reply.error);
-        done += (done.empty() ? "" : ", ") + p.title + (reply.replaced ? " (replaced)" : "");
+        done += (done.empty() ? "" : ", ") + title + (reply.replaced ? " (replaced)" : "");
     }
     say(m.name() + " jail " + name + " (jid " + std::to_string(plan.jid) + "): registered " + done,
         false);

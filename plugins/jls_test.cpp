@@ -1,7 +1,10 @@
 #include "jls.hpp"
 
+#include "capture.hpp"
+
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <sys/stat.h>
@@ -55,10 +58,23 @@ TEST_CASE("lookup_jid tells an unknown jail from a broken jls") {
     CHECK(err.find("/nonexistent/jls") == 0);
 }
 
-TEST_CASE("run_capture kills a program that does not finish") {
+TEST_CASE("capture kills a program that does not finish") {
     Script slow("sleep 5");
-    std::string out, errout, err;
-    int status = 0;
-    CHECK_FALSE(run_capture({slow.path}, out, errout, status, err, 200));
+    jd::Captured c;
+    std::string err;
+    CHECK_FALSE(jd::capture({slow.path}, c, err, 200));
     CHECK(err.find("no answer") != std::string::npos);
+}
+
+TEST_CASE("capture keeps stdout, stderr and the exit status apart") {
+    Script s("echo out; echo err >&2; exit 3");
+    jd::Captured c;
+    std::string err;
+    REQUIRE(jd::capture({s.path}, c, err));
+    CHECK(c.out == "out\n");
+    CHECK(c.errout == "err\n");
+    CHECK(c.status == 3);
+    CHECK_FALSE(jd::capture({"/nonexistent/prog"}, c, err));
+    CHECK(c.spawn_errno == ENOENT);
+    CHECK(err.rfind("/nonexistent/prog: ", 0) == 0);
 }

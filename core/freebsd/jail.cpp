@@ -6,6 +6,7 @@
 // or run on Linux: see README.md in this directory.
 
 #include "../jail.hpp"
+#include "../container_spec.hpp"
 #include "../number.hpp"
 #include "../probe_abi.hpp"
 
@@ -24,21 +25,6 @@
 namespace jd {
 
 namespace {
-
-const char* const kManagers[] = {"docker:", "podman:", "machine:", "lxc:"};
-
-bool has_manager_prefix(const std::string& spec) {
-    for (const char* m : kManagers) {
-        if (spec.rfind(m, 0) == 0)
-            return true;
-    }
-    return false;
-}
-
-void set_manager_error(const std::string& spec, Error& err) {
-    err.set(EX_USAGE_, spec + ": docker:/podman:/machine:/lxc: are Linux container managers;"
-                              " on FreeBSD name a jail by jid or name");
-}
 
 // One name-value pair of a jail_get(2) parameter list. Names are passed with
 // their NUL, as jail_get(2) expects.
@@ -161,10 +147,8 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
                                   " on FreeBSD name a jail by jid or name");
         return nullptr;
     }
-    if (has_manager_prefix(spec)) {
-        set_manager_error(spec, err);
+    if (manager_spec_refused(spec, err))
         return nullptr;
-    }
     if (spec.find('\0') != std::string::npos) {
         err.set(EX_USAGE_, "jail name contains a NUL byte");
         return nullptr;
@@ -203,14 +187,6 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
         return nullptr;
     }
     return std::make_unique<FreeBSDJail>(found.jid, found.name);
-}
-
-bool resolve_manager_spec(std::string& spec, Error& err) {
-    if (has_manager_prefix(spec)) {
-        set_manager_error(spec, err);
-        return false;
-    }
-    return true;
 }
 
 } // namespace jd

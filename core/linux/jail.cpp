@@ -10,24 +10,18 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <grp.h>
 #include <map>
 #include <memory>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <tuple>
 #include <unistd.h>
-#include <vector>
-
-extern char** environ;
 
 namespace jd {
 
@@ -159,51 +153,6 @@ class LinuxJail : public Jail {
     bool own_user_;
 };
 
-// Run argv, return its stdout (at most 4 KiB) and exit status.
-bool capture(const std::vector<std::string>& args, std::string& out, int& status, int& spawn_err) {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0) {
-        spawn_err = errno;
-        return false;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    // The manager's own complaint is replaced by one line of ours.
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    std::vector<char*> argv;
-    for (const auto& a : args)
-        argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    pid_t pid;
-    spawn_err = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(p[1]);
-    if (spawn_err != 0) {
-        ::close(p[0]);
-        return false;
-    }
-    char buf[512];
-    ssize_t n;
-    while ((n = ::read(p[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0 && out.size() < 4096)
-            out.append(buf, std::size_t(n));
-    ::close(p[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return true;
-}
-
-bool valid_name(const std::string& s) {
-    if (s.empty() || s.size() > 128 || s[0] == '-')
-        return false;
-    for (char c : s)
-        if (!(isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
-            return false;
-    return true;
-}
-
 } // namespace
 
 std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts, Error& err) {
@@ -218,7 +167,8 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
     std::string num = spec.rfind("pid:", 0) == 0 ? spec.substr(4) : spec;
     std::string label;
     if (auto at = num.find('@'); at != std::string::npos) {
-        // "pid:N@label": a manager spec the client resolved.
+        // "pid:N@label": a manager spec the client resolved
+        // (container_spec.cpp).
         label = num.substr(at + 1);
         num = num.substr(0, at);
     }
@@ -272,44 +222,6 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
     }
     return std::make_unique<LinuxJail>(pid, share_pin(pidfd, pid, pidns, start), label, pidns,
                                        mntns, start, user != own_user);
-}
-
-bool resolve_manager_spec(std::string& spec, Error& err) {
-    auto colon = spec.find(':');
-    if (colon == std::string::npos)
-        return true;
-    std::string mgr = spec.substr(0, colon), name = spec.substr(colon + 1);
-    std::vector<std::string> argv;
-    if (mgr == "docker" || mgr == "podman")
-        argv = {mgr, "inspect", "--format", "{{.State.Pid}}", "--", name};
-    else if (mgr == "machine")
-        argv = {"machinectl", "show", "--property=Leader", "--value", "--", name};
-    else if (mgr == "lxc")
-        argv = {"lxc-info", "-p", "-H", "-n", name};
-    else
-        return true; // pid:N and friends: the daemon checks them
-    if (!valid_name(name)) {
-        err.set(EX_USAGE_, "bad " + mgr + " container name \"" + name + "\"");
-        return false;
-    }
-    std::string out;
-    int status = 0, spawn_err = 0;
-    if (!capture(argv, out, status, spawn_err)) {
-        err.set(EX_UNAVAILABLE_, spawn_err == ENOENT
-                                     ? argv[0] + " is not installed (needed for " + mgr + ":)"
-                                     : errno_text("cannot run " + argv[0], spawn_err));
-        return false;
-    }
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' '))
-        out.pop_back();
-    pid_t pid;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !parse_pid(out, pid)) {
-        err.set(EX_NOHOST_, "no such jail: " + mgr + " container \"" + name +
-                                "\" does not exist or is not running");
-        return false;
-    }
-    spec = "pid:" + std::to_string(pid) + "@" + mgr + ":" + name;
-    return true;
 }
 
 } // namespace jd

@@ -142,6 +142,17 @@ check_eq "bad config: file, line and reason" \
     "jaildaemon-hook: $T/bad.conf:2: uid must be a number from 0 to 4294967294" "$(cat "$T/err")"
 "$H" --hook -C "$T/bad.conf" start ezjail example.com 23 >"$T/out" 2>"$T/err"
 check_eq "bad config, hook mode: exit 0" 0 $?
+# Titles: the daemon's rule decides, with -n too. A non-ASCII title was once
+# accepted by the hook alone; a title that fits only without the manager
+# prefix is refused once prefixed.
+printf 'reboot_title = R\303\251BOOT\n' >"$T/title.conf"
+"$H" -C "$T/title.conf" -n start ezjail example.com 23 >"$T/out" 2>"$T/err"
+check_eq "non-ASCII title: EX_CONFIG" 78 $?
+check "non-ASCII title: the daemon's reason" grep -q "title holds a control or non-ASCII character" "$T/err"
+printf 'probes = reboot\ntitle_prefix = yes\nreboot_title = %0125d\n' 0 >"$T/long.conf"
+"$H" -C "$T/long.conf" -n start ezjail example.com 23 >"$T/out" 2>"$T/err"
+check_eq "title too long once prefixed: EX_CONFIG with -n" 78 $?
+check "title too long once prefixed: why" grep -q "title longer than 128 bytes" "$T/err"
 printf 'colour = blue\n' >"$T/unknown.conf"
 "$H" -C "$T/unknown.conf" -n start ezjail example.com 23 >"$T/out" 2>"$T/err"
 check_eq "unknown key: EX_CONFIG" 78 $?

@@ -1,0 +1,109 @@
+// container_spec.cpp: manager specs resolved by the manager's CLI, here a
+// stand-in script found first in PATH.
+#include "container_spec.hpp"
+#include "test_util.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sys/stat.h>
+
+using namespace jd;
+
+namespace {
+
+// PATH set to dir (and the system's, for /bin/sh) while in scope.
+struct PathFirst {
+    std::string old;
+    explicit PathFirst(const std::string& dir) {
+        const char* p = std::getenv("PATH");
+        old = p ? p : "";
+        setenv("PATH", (dir + ":" + old).c_str(), 1);
+    }
+    ~PathFirst() { setenv("PATH", old.c_str(), 1); }
+};
+
+void script(const std::string& path, const std::string& body) {
+    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+    ::chmod(path.c_str(), 0700);
+}
+
+} // namespace
+
+TEST_SUITE("container_spec") {
+
+    TEST_CASE("which specs are manager specs") {
+        CHECK(is_manager_spec("docker:web"));
+        CHECK(is_manager_spec("podman:web"));
+        CHECK(is_manager_spec("machine:web"));
+        CHECK(is_manager_spec("lxc:web"));
+        CHECK(is_manager_spec("lxc:"));
+        CHECK_FALSE(is_manager_spec("pid:42"));
+        CHECK_FALSE(is_manager_spec("42"));
+        CHECK_FALSE(is_manager_spec("web"));
+        CHECK_FALSE(is_manager_spec("dockerx:web"));
+        CHECK_FALSE(is_manager_spec("lx:web"));
+        std::string spec = "pid:42";
+        Error err;
+        CHECK(resolve_manager_spec(spec, err));
+        CHECK(spec == "pid:42");
+    }
+
+    TEST_CASE("the manager's CLI names the leader pid") {
+        Error err;
+        std::string spec = "docker:web";
+        if (manager_spec_refused(spec, err)) {
+            // A system without these managers (FreeBSD) refuses them all.
+            CHECK(err.code == EX_USAGE_);
+            CHECK_FALSE(resolve_manager_spec(spec, err));
+            CHECK(spec == "docker:web");
+            return;
+        }
+        jd::test::TempDir t("container_spec");
+        PathFirst path(t.path.string());
+        script(t.file("docker"),
+               "[ \"$*\" = \"inspect --format {{.State.Pid}} -- web\" ] || exit 1\n"
+               "echo 4242");
+        CHECK(resolve_manager_spec(spec, err));
+        CHECK(spec == "pid:4242@docker:web");
+
+        spec = "docker:other";
+        CHECK_FALSE(resolve_manager_spec(spec, err));
+        CHECK(err.code == EX_NOHOST_);
+        CHECK(err.what ==
+              "no such jail: docker container \"other\" does not exist or is not running");
+        CHECK(spec == "docker:other");
+
+        spec = "docker:-rf";
+        CHECK_FALSE(resolve_manager_spec(spec, err));
+        CHECK(err.code == EX_USAGE_);
+        CHECK(err.what == "bad docker container name \"-rf\"");
+
+        // A pid of 0 (docker's answer for a stopped container) is no pid.
+        script(t.file("podman"), "echo 0");
+        spec = "podman:web";
+        CHECK_FALSE(resolve_manager_spec(spec, err));
+        CHECK(err.code == EX_NOHOST_);
+
+        // A CLI that hangs is killed: the client does not wait forever.
+        script(t.file("lxc-info"), "sleep 5");
+        spec = "lxc:web";
+        CHECK_FALSE(resolve_manager_spec(spec, err, 200));
+        CHECK(err.code == EX_UNAVAILABLE_);
+        CHECK(err.what.find("no answer") != std::string::npos);
+    }
+
+    TEST_CASE("a missing CLI is named") {
+        Error err;
+        std::string spec = "machine:web";
+        if (manager_spec_refused(spec, err))
+            return;
+        PathFirst path("/nonexistent");
+        setenv("PATH", "/nonexistent", 1);
+        CHECK_FALSE(resolve_manager_spec(spec, err));
+        CHECK(err.code == EX_UNAVAILABLE_);
+        CHECK(err.what == "machinectl is not installed (needed for machine:)");
+    }
+
+} // TEST_SUITE

@@ -1,0 +1,31 @@
+// A ProbeSpec as JSON, written and read in one place for the wire (an "add"
+// request) and the daemon's state file and journal (a probe's entry): the
+// same field names and bounds everywhere.
+//
+//   "jail", "label" (when set), "command", "title", "respawn",
+//   "uid", "gid", "cooldown" (each when set)
+#pragma once
+
+#include "json_reader.hpp"
+#include "protocol.hpp"
+
+#include <boost/json/conversion.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+namespace jd {
+
+// boost::json::value_from(spec): the fields above as one object.
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& v, const ProbeSpec& p);
+
+// Add the fields above to o, after what it holds (a request's "op", a state
+// entry's "id").
+void put_spec(boost::json::object& o, const ProbeSpec& p);
+
+// Read the fields above strictly (types, bounds; an unknown "respawn" is an
+// error). "respawn" may be left out on the wire ("none"); the state file
+// always writes it, so there it is required. The caller still checks the
+// values with validate() and the object with r.no_extra().
+bool read_spec(JsonReader& r, ProbeSpec& p, bool respawn_required);
+
+} // namespace jd
