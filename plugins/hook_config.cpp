@@ -169,8 +169,15 @@ bool set_section(Section& s, const std::string& manager, std::string_view key, s
             return false;
         s.snapshot = std::string(v);
     } else if (key == "dataset") {
-        if (manager != "jail" && manager != "appjail") {
-            why = "dataset is only used in [jail] and [appjail]";
+        const Manager* m = find_manager(manager);
+        if (!m || !m->uses_dataset()) {
+            why = "dataset is only used in";
+            const char* sep = " ";
+            for (const Manager* u : managers())
+                if (u->uses_dataset()) {
+                    why += sep + ("[" + u->name() + "]");
+                    sep = " and ";
+                }
             return false;
         }
         if (v.empty() || v.front() == '/' || v.find_first_of(" \t@") != std::string_view::npos) {

@@ -89,6 +89,8 @@ class Manager {
     std::string snapshot_template(const Section& cfg) const;
     // Why there is no snapshot command (snapshot_template() is empty).
     std::string no_snapshot_reason(const Section& cfg) const;
+    // Whether its snapshot needs "dataset" from the config (jail, appjail).
+    bool uses_dataset() const { return s_.no_snapshot != nullptr; }
     // The least time between two snapshots the manager's snapshot naming
     // allows: a second snapshot with the same name fails (ezjail: by the
     // minute, so 60 s). Unset: no limit.
