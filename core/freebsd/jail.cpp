@@ -9,6 +9,7 @@
 #include "../container_spec.hpp"
 #include "../number.hpp"
 #include "../probe_abi.hpp"
+#include "jail_get.hpp"
 
 // <sys/param.h> first: jail(2) requires it before <sys/jail.h>.
 #include <sys/param.h>
@@ -26,33 +27,13 @@ namespace jd {
 
 namespace {
 
-// One name-value pair of a jail_get(2) parameter list. Names are passed with
-// their NUL, as jail_get(2) expects.
-void param(struct iovec* iov, const char* name, void* value, size_t len) {
-    iov[0].iov_base = const_cast<char*>(name);
-    iov[0].iov_len = std::strlen(name) + 1;
-    iov[1].iov_base = value;
-    iov[1].iov_len = len;
-}
-
 // A jail as the kernel sees it right now.
 struct Found {
     int jid = 0;
     std::string name;
 };
 
-// One jail_get(2) call, by jid when jid != 0, else by name. A single call
-// returns jid and name together, so they belong to the same jail.
-//
-// jail(2): "If they [jid, name] are included but are not intended to be the
-// search key, they should be cleared (zero and the empty string)". The name
-// buffer is zero-filled: the kernel rejects a name value whose last byte is
-// not NUL (EINVAL), and writes the jail's name back into it (up to
-// MAXHOSTNAMELEN, the kernel's own limit for jail names).
-//
-// flags is 0, never JAIL_DYING: a jail being removed is then not found
-// (ENOENT, errmsg "jail N is dying"), and for us a dying jail is gone.
-//
+// One jail_get(2) call (jail_get.hpp), by jid when jid != 0, else by name.
 // Returns 0 or an errno; *why gets the kernel's errmsg when it set one.
 int lookup(int jid, const std::string& name, Found& out, std::string* why) {
     char namebuf[MAXHOSTNAMELEN] = {};
@@ -62,23 +43,14 @@ int lookup(int jid, const std::string& name, Found& out, std::string* why) {
             return ENAMETOOLONG;
         std::memcpy(namebuf, name.data(), name.size());
     }
-
     int id = jid;
-    struct iovec iov[6];
-    param(&iov[0], "jid", &id, sizeof(id));
-    param(&iov[2], "name", namebuf, sizeof(namebuf));
-    param(&iov[4], "errmsg", errmsg, sizeof(errmsg));
-    // jail_get(2) returns the jid, or -1 with errno: ENOENT when there is no
-    // such (live) jail, EINVAL for a malformed parameter list.
-    if (jail_get(iov, 6, 0) == -1) {
-        int e = errno;
+    if (int e = freebsd::get_jail(&id, namebuf, errmsg, sizeof errmsg); e != 0) {
         if (why != nullptr) {
             errmsg[sizeof(errmsg) - 1] = '\0';
             *why = errmsg;
         }
         return e;
     }
-    namebuf[sizeof(namebuf) - 1] = '\0';
     out.jid = id;
     out.name = namebuf;
     return 0;

@@ -6,6 +6,7 @@
 // from Linux; never run on a FreeBSD kernel yet: see README.md here.
 
 #include "../probe_os.hpp"
+#include "jail_get.hpp"
 
 // <sys/param.h> first: jail(2) requires it before <sys/jail.h>.
 #include <sys/param.h>
@@ -22,26 +23,13 @@
 
 namespace {
 
-void param(struct iovec* iov, const char* name, void* value, size_t len) {
-    iov[0].iov_base = const_cast<char*>(name);
-    iov[0].iov_len = std::strlen(name) + 1;
-    iov[1].iov_base = value;
-    iov[1].iov_len = len;
-}
-
 // Does jid still name a live jail called name? jail_get(2) by jid, flags 0
 // (a dying jail is not found); the name buffer is zero-filled and the
 // kernel writes the jail's name into it.
 bool same_jail(int jid, const char* name) {
     char namebuf[MAXHOSTNAMELEN] = {};
     int id = jid;
-    struct iovec iov[4];
-    param(&iov[0], "jid", &id, sizeof id);
-    param(&iov[2], "name", namebuf, sizeof namebuf);
-    if (jail_get(iov, 4, 0) == -1)
-        return false;
-    namebuf[sizeof namebuf - 1] = '\0';
-    return std::strcmp(namebuf, name) == 0;
+    return jd::freebsd::get_jail(&id, namebuf, nullptr, 0) == 0 && std::strcmp(namebuf, name) == 0;
 }
 
 } // namespace
