@@ -1,6 +1,7 @@
 #include "jail_users.hpp"
 
 #include "number.hpp"
+#include "read_capped.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -27,16 +28,10 @@ bool slurp(const char* path, std::string& out) {
         ::close(fd);
         return false;
     }
-    char buf[8192];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
-        if (n > 0)
-            out.append(buf, std::size_t(n));
-        if (out.size() > kMaxFileBytes)
-            break;
-    }
+    bool too_big;
+    int e = read_capped(fd, out, kMaxFileBytes, too_big);
     ::close(fd);
-    return n == 0;
+    return e == 0 && !too_big;
 }
 
 bool to_u32(std::string_view s, std::uint32_t& v) {

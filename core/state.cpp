@@ -3,6 +3,7 @@
 #include "journal.hpp"
 #include "json_reader.hpp"
 #include "probe_json.hpp"
+#include "read_capped.hpp"
 
 #include <boost/json.hpp>
 
@@ -184,17 +185,7 @@ bool read_private(const std::string& path, std::string& text, bool& exists, bool
                                 " must be a regular file owned by root and not writable by others");
         return false;
     }
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
-        if (n > 0)
-            text.append(buf, std::size_t(n));
-        if (text.size() > kMaxStateBytes) {
-            too_big = true;
-            break;
-        }
-    }
-    int read_errno = n < 0 ? errno : 0;
+    int read_errno = read_capped(fd, text, kMaxStateBytes, too_big);
     ::close(fd);
     if (read_errno) {
         err.set(EX_OSERR_, errno_text("cannot read state file " + path, read_errno));
