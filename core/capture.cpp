@@ -110,6 +110,7 @@ bool capture(const std::vector<std::string>& argv, Captured& c, std::string& err
     while (::waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
     }
     if (timed_out) {
+        c.timed_out = true;
         if (err.empty())
             err = argv[0] + ": no answer within " + std::to_string(timeout_ms / 1000) + " s";
         return false;

@@ -10,10 +10,11 @@
 namespace jd {
 
 struct Captured {
-    std::string out;     // standard output, at most 64 KiB kept
-    std::string errout;  // standard error, likewise
-    int status = 0;      // exit code, or 128 + the signal that ended it
-    int spawn_errno = 0; // when it could not be started: the errno (ENOENT: not in PATH)
+    std::string out;        // standard output, at most 64 KiB kept
+    std::string errout;     // standard error, likewise
+    int status = 0;         // exit code, or 128 + the signal that ended it
+    int spawn_errno = 0;    // when it could not be started: the errno (ENOENT: not in PATH)
+    bool timed_out = false; // killed: no end within the timeout
 };
 
 // Run argv (argv[0] looked up in PATH) with stdin from /dev/null and collect

@@ -64,7 +64,9 @@ bool resolve_manager_spec(std::string& spec, Error& err, int timeout_ms) {
         else if (c.spawn_errno != 0)
             err.set(EX_UNAVAILABLE_, errno_text("cannot run " + argv[0], c.spawn_errno));
         else
-            err.set(EX_UNAVAILABLE_, why + " (asked for the pid of " + spec + ")");
+            // A hung CLI may answer later: try again (75), not "unavailable".
+            err.set(c.timed_out ? EX_TEMPFAIL_ : EX_UNAVAILABLE_,
+                    why + " (asked for the pid of " + spec + ")");
         return false;
     }
     std::string& out = c.out;

@@ -90,7 +90,7 @@ TEST_SUITE("container_spec") {
         script(t.file("lxc-info"), "sleep 5");
         spec = "lxc:web";
         CHECK_FALSE(resolve_manager_spec(spec, err, 200));
-        CHECK(err.code == EX_UNAVAILABLE_);
+        CHECK(err.code == EX_TEMPFAIL_);
         CHECK(err.what.find("no answer") != std::string::npos);
     }
 
