@@ -72,9 +72,8 @@ bool resolve_manager_spec(std::string& spec, Error& err, int timeout_ms) {
     std::string& out = c.out;
     while (!out.empty() && (out.back() == '\n' || out.back() == ' '))
         out.pop_back();
-    // Linux pids are at most PID_MAX_LIMIT, 2^22.
-    unsigned pid = 0;
-    if (c.status != 0 || !parse_number(out, 4194304u, pid) || pid == 0) {
+    long pid = 0;
+    if (c.status != 0 || !parse_pid(out, pid)) {
         err.set(EX_NOHOST_, "no such jail: " + mgr + " container \"" + name +
                                 "\" does not exist or is not running");
         return false;

@@ -19,4 +19,26 @@ template <std::unsigned_integral T> bool parse_number(std::string_view s, T max,
     return true;
 }
 
+// The largest Linux pid (PID_MAX_LIMIT, 2^22) and FreeBSD jid (JAIL_MAX).
+constexpr unsigned kMaxPid = 4194304;
+constexpr unsigned kMaxJid = 999999999;
+
+// A process id, 1 to kMaxPid (a container's leader, "pid:N").
+inline bool parse_pid(std::string_view s, long& pid) {
+    unsigned v = 0;
+    if (!parse_number(s, kMaxPid, v) || v == 0)
+        return false;
+    pid = long(v);
+    return true;
+}
+
+// A jail id as jls(8) prints it, 1 to kMaxJid (0 is the host).
+inline bool parse_jid(std::string_view s, long& jid) {
+    unsigned v = 0;
+    if (!parse_number(s, kMaxJid, v) || v == 0)
+        return false;
+    jid = long(v);
+    return true;
+}
+
 } // namespace jd

@@ -96,20 +96,12 @@ int do_list() {
     return 0;
 }
 
-bool parse_jid(const std::string& s, long& jid) {
-    std::uint32_t v = 0;
-    if (!jd::parse_number(s, 999999999u, v) || v == 0)
-        return false;
-    jid = static_cast<long>(v);
-    return true;
-}
-
 int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& m) {
     const std::string& name = o.args[2];
     std::string err;
     long jid = 0;
     if (o.args.size() == 4) {
-        if (!parse_jid(o.args[3], jid))
+        if (!jd::parse_jid(o.args[3], jid))
             return fail(jd::EX_USAGE_, "bad jid \"" + o.args[3] + "\"");
     } else {
         std::string why;

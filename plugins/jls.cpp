@@ -32,12 +32,12 @@ Lookup lookup_jid(const std::string& jls, const std::string& jail, long& jid, st
     std::string line = first_line(c.out);
     while (!line.empty() && (line.back() == ' ' || line.back() == '\r'))
         line.pop_back();
-    unsigned long v = 0;
-    if (!jd::parse_number(line, 999999999ul, v) || v == 0) {
+    long v = 0;
+    if (!jd::parse_jid(line, v)) {
         err = jls + " -j " + jail + " jid: expected a jid, got \"" + line + "\"";
         return Lookup::failed;
     }
-    jid = long(v);
+    jid = v;
     return Lookup::found;
 }
 

@@ -65,15 +65,6 @@ unsigned long long start_time(pid_t pid) {
     return parse_number(field, ~0ull, v) ? v : 0;
 }
 
-bool parse_pid(const std::string& s, pid_t& pid) {
-    // PID_MAX_LIMIT: 2^22
-    unsigned v = 0;
-    if (!parse_number(s, 4194304u, v) || v < 1)
-        return false;
-    pid = pid_t(v);
-    return true;
-}
-
 // The pidfd that pins a jail's leader, shared by every LinuxJail of that
 // leader: a jail with 100 probes holds one descriptor for its leader, not
 // 100 (with one pidfd per probe as well, 10,000 probes would otherwise need
@@ -172,13 +163,14 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
         label = num.substr(at + 1);
         num = num.substr(0, at);
     }
-    pid_t pid;
-    if (!parse_pid(num, pid)) {
+    long leader = 0;
+    if (!parse_pid(num, leader)) {
         err.set(EX_USAGE_, "bad jail \"" + spec +
                                "\": on Linux use a pid (N or pid:N) or docker:NAME, "
                                "podman:NAME, machine:NAME, lxc:NAME");
         return nullptr;
     }
+    pid_t pid = pid_t(leader);
     int pidfd = pidfd_open(pid);
     if (pidfd < 0) {
         err.set(errno == ESRCH ? EX_NOHOST_ : EX_OSERR_,
