@@ -20,7 +20,7 @@ namespace jd {
 namespace {
 // A probe that cannot be launched while its jail lives is tried this many
 // times in all (again after 1 s, then 2 s) before it is forgotten.
-constexpr int kRespawnTries = 3;
+constexpr int kLaunchTries = 3;
 } // namespace
 
 Engine::Engine(asio::io_context& io, const DaemonOptions& opts, const ProbeImage& image,
@@ -28,7 +28,9 @@ Engine::Engine(asio::io_context& io, const DaemonOptions& opts, const ProbeImage
     : io_(io), opts_(opts), launcher_(io, image, devnull), state_(state),
       commit_(
           io, state, [this] { return snapshot(); }, [this] { return registry_.size(); }),
-      runner_(io) {}
+      runner_(io) {
+    jail_opts_.allow_host = opts.allow_host;
+}
 
 void Engine::stop() {
     // What is queued goes to disk; then one snapshot, so that the next
@@ -51,7 +53,7 @@ void Engine::stop() {
 void Engine::forget(Probe& p) {
     if (p.pid)
         kill(p.pid, SIGKILL); // not reaped yet: the pid is still ours
-    respawn_tries_.erase(p.id);
+    launch_tries_.erase(p.id);
     launching_.erase(p.id);
     registry_.erase(p.id);
 }
@@ -115,8 +117,6 @@ SavedState Engine::snapshot() const {
 }
 
 void Engine::restore(const SavedState& saved, std::function<void()> restored_cb) {
-    JailOptions jo;
-    jo.allow_host = opts_.allow_host;
     std::size_t restored = 0;
     auto pending = std::make_shared<std::size_t>(1);
     auto one_done = [pending, restored_cb] {
@@ -127,7 +127,7 @@ void Engine::restore(const SavedState& saved, std::function<void()> restored_cb)
         std::string who = "saved probe " + std::to_string(sp.id) + " " + quoted(sp.spec.title) +
                           " in jail " + (sp.spec.label.empty() ? sp.spec.jail : sp.spec.label);
         Error err;
-        std::shared_ptr<Jail> jail = open_jail(sp.spec.jail, jo, err);
+        std::shared_ptr<Jail> jail = open_jail(sp.spec.jail, jail_opts_, err);
         if (!jail) {
             log_warn(who +
                      (err.code == EX_NOHOST_ ? " dropped: the jail is gone ("
@@ -170,9 +170,7 @@ void Engine::restore(const SavedState& saved, std::function<void()> restored_cb)
 
 void Engine::add(const ProbeSpec& spec, Done done) {
     Error err;
-    JailOptions jo;
-    jo.allow_host = opts_.allow_host;
-    std::shared_ptr<Jail> jail = open_jail(spec.jail, jo, err);
+    std::shared_ptr<Jail> jail = open_jail(spec.jail, jail_opts_, err);
     if (!jail)
         return done(error_reply(err.code, "probe " + quoted(spec.title) + " for jail " +
                                               quoted(spec.label.empty() ? spec.jail : spec.label) +
@@ -306,7 +304,7 @@ void Engine::launch(std::uint64_t id, std::function<void()> then) {
                          }
                          if (pid < 0)
                              return launch_failed(id, err);
-                         respawn_tries_.erase(id);
+                         launch_tries_.erase(id);
                          adopt(*p, pid, std::move(exit));
                      });
 }
@@ -342,8 +340,8 @@ void Engine::launch_failed(std::uint64_t id, const Error& err) {
         drop(*p);
         return;
     }
-    int tries = ++respawn_tries_[id];
-    if (tries < kRespawnTries) {
+    int tries = ++launch_tries_[id];
+    if (tries < kLaunchTries) {
         log_warn(describe(*p) + " could not be started: " + err.what + "; trying again in " +
                  std::to_string(tries) + " s");
         respawn_later(id, 1000 * tries);

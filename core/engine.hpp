@@ -84,7 +84,9 @@ class Engine {
     // remove is answered, and enters the registry, once it is on disk.
     Commit commit_;
     Runner runner_;
-    std::unordered_map<std::uint64_t, int> respawn_tries_;
+    JailOptions jail_opts_; // --allow-host
+    // Failed launches of a probe in a row (kLaunchTries in engine.cpp).
+    std::unordered_map<std::uint64_t, int> launch_tries_;
     // Probes whose launch is under way.
     std::unordered_set<std::uint64_t> launching_;
     // Probes with a deferred run waiting for a free command slot, in order.
