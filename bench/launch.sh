@@ -16,6 +16,7 @@
 # bench/commit.py); what is measured is the daemon and its probe launches.
 # --bin DIR takes DIR/jaildaemon and DIR/jaildaemon-probe (e.g. an older
 # build, for a before/after). Writes launch.tsv and launch.txt into --results.
+# LAUNCH_JAILS, LAUNCH_PER and LAUNCH_BIG change the sizes (30, 100, 10000).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -45,7 +46,7 @@ PROBE=$bindir/jaildaemon-probe
 label=${label:-$(basename "$(dirname "$(dirname "$bindir")")")}
 JAILS=30 PER=100 BIG=10000
 $smoke && JAILS=3 PER=20 BIG=200
-JAILS=${SPAWN_JAILS:-$JAILS} PER=${SPAWN_PER:-$PER} BIG=${SPAWN_BIG:-$BIG}
+JAILS=${LAUNCH_JAILS:-$JAILS} PER=${LAUNCH_PER:-$PER} BIG=${LAUNCH_BIG:-$BIG}
 
 work=$(mktemp -d /tmp/jdlaunch.XXXXXX)
 shm=$(mktemp -d /dev/shm/jdlaunch.XXXXXX)
