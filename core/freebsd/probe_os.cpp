@@ -13,7 +13,6 @@
 
 #include <sys/jail.h>
 #include <sys/procctl.h>
-#include <sys/uio.h>
 
 #include <cerrno>
 #include <csignal>
