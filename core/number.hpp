@@ -23,22 +23,23 @@ template <std::unsigned_integral T> bool parse_number(std::string_view s, T max,
 constexpr unsigned kMaxPid = 4194304;
 constexpr unsigned kMaxJid = 999999999;
 
-// A process id, 1 to kMaxPid (a container's leader, "pid:N").
-inline bool parse_pid(std::string_view s, long& pid) {
+// An id that is never 0, from 1 to max.
+inline bool parse_positive(std::string_view s, unsigned max, long& out) {
     unsigned v = 0;
-    if (!parse_number(s, kMaxPid, v) || v == 0)
+    if (!parse_number(s, max, v) || v == 0)
         return false;
-    pid = long(v);
+    out = long(v);
     return true;
 }
 
-// A jail id as jls(8) prints it, 1 to kMaxJid (0 is the host).
+// A process id (a container's leader, "pid:N").
+inline bool parse_pid(std::string_view s, long& pid) {
+    return parse_positive(s, kMaxPid, pid);
+}
+
+// A jail id as jls(8) prints it (0 is the host).
 inline bool parse_jid(std::string_view s, long& jid) {
-    unsigned v = 0;
-    if (!parse_number(s, kMaxJid, v) || v == 0)
-        return false;
-    jid = long(v);
-    return true;
+    return parse_positive(s, kMaxJid, jid);
 }
 
 } // namespace jd
