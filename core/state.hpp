@@ -50,7 +50,8 @@ bool decode_probe(const boost::json::value& v, const std::string& where, SavedPr
 // duplicate jail+title pairs make the whole document invalid.
 bool decode_state(std::string_view text, SavedState& s, Error& err);
 
-// The state file and its lock.
+// The state on disk: the snapshot (PATH) and its journal (PATH.journal).
+// One daemon per state file: run_daemon() holds PATH.lock (lockfile.hpp).
 class StateFile {
   public:
     explicit StateFile(std::string path) : path_(std::move(path)), journal_(path_ + ".journal") {}
