@@ -9,14 +9,9 @@
 #include "json_reader.hpp"
 #include "protocol.hpp"
 
-#include <boost/json/conversion.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 
 namespace jd {
-
-// boost::json::value_from(spec): the fields above as one object.
-void tag_invoke(const boost::json::value_from_tag&, boost::json::value& v, const ProbeSpec& p);
 
 // Add the fields above to o, after what it holds (a request's "op", a state
 // entry's "id").

@@ -66,8 +66,7 @@ bool parse_request_object(std::string_view text, json::value& v, Error& err) {
 
 } // namespace
 
-void tag_invoke(const json::value_from_tag&, json::value& v, const ProbeSpec& p) {
-    json::object& o = v.emplace_object();
+void put_spec(json::object& o, const ProbeSpec& p) {
     o["jail"] = p.jail;
     if (!p.label.empty())
         o["label"] = p.label;
@@ -80,12 +79,6 @@ void tag_invoke(const json::value_from_tag&, json::value& v, const ProbeSpec& p)
         o["gid"] = *p.gid;
     if (p.cooldown_s)
         o["cooldown"] = *p.cooldown_s;
-}
-
-void put_spec(json::object& o, const ProbeSpec& p) {
-    json::value v = json::value_from(p);
-    const json::object& f = v.get_object();
-    o.insert(f.begin(), f.end());
 }
 
 bool read_spec(JsonReader& r, ProbeSpec& p, bool respawn_required) {
