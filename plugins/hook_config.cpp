@@ -173,9 +173,9 @@ bool set_section(Section& s, const std::string& manager, std::string_view key, s
         if (!m || !m->uses_dataset()) {
             why = "dataset is only used in";
             const char* sep = " ";
-            for (const Manager* u : managers())
-                if (u->uses_dataset()) {
-                    why += sep + ("[" + u->name() + "]");
+            for (const Manager& u : managers())
+                if (u.uses_dataset()) {
+                    why += sep + ("[" + u.name() + "]");
                     sep = " and ";
                 }
             return false;
@@ -233,8 +233,8 @@ bool parse_config(std::string_view text, const std::string& origin, Config& cfg,
             section = trim(line.substr(1, line.size() - 2));
             if (find_manager(section) == nullptr) {
                 std::string known;
-                for (const auto& m : managers())
-                    known += " " + m->name();
+                for (const Manager& m : managers())
+                    known += " " + m.name();
                 return fail("unknown section [" + section + "] (known:" + known + ")");
             }
             if (!seen.insert("[" + section + "]").second)

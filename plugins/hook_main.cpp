@@ -77,17 +77,17 @@ int do_list() {
     for (const auto& m : jdhook::managers()) {
         jdhook::Section none, with_dataset;
         with_dataset.dataset = "{dataset}";
-        std::string snap = m->snapshot_template(none);
+        std::string snap = m.snapshot_template(none);
         if (snap.empty()) {
-            std::string ds = m->snapshot_template(with_dataset);
-            snap = "none: " + m->no_snapshot_reason(none);
+            std::string ds = m.snapshot_template(with_dataset);
+            snap = "none: " + m.no_snapshot_reason(none);
             if (!ds.empty())
                 snap = ds + "   (only with \"dataset\" set)";
         }
-        auto cd = m->snapshot_cooldown();
-        std::printf("%-9s %s\n", m->name().c_str(), m->description().c_str());
-        std::printf("%-9s   program:  %s\n", "", m->default_program().c_str());
-        std::printf("%-9s   restart:  %s\n", "", m->restart_template().c_str());
+        auto cd = m.snapshot_cooldown();
+        std::printf("%-9s %s\n", m.name().c_str(), m.description().c_str());
+        std::printf("%-9s   program:  %s\n", "", m.default_program().c_str());
+        std::printf("%-9s   restart:  %s\n", "", m.restart_template().c_str());
         std::printf("%-9s   snapshot: %s\n", "", snap.c_str());
         if (cd)
             std::printf("%-9s   cooldown: %u s between snapshots\n", "", unsigned(*cd));

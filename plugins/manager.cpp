@@ -227,14 +227,8 @@ std::string Manager::no_snapshot_reason(const Section&) const {
     return name() + " has no snapshot command";
 }
 
-const std::vector<const Manager*>& managers() {
-    static const std::vector<const Manager*> all = [] {
-        std::vector<const Manager*> v;
-        for (const Manager& m : kManagers)
-            v.push_back(&m);
-        return v;
-    }();
-    return all;
+std::span<const Manager> managers() {
+    return kManagers;
 }
 
 const Manager* find_manager(const std::string& name) {

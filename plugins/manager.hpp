@@ -6,8 +6,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
-#include <vector>
 
 namespace jdhook {
 
@@ -101,7 +101,7 @@ class Manager {
 };
 
 // Every manager, in the order `list` shows them.
-const std::vector<const Manager*>& managers();
+std::span<const Manager> managers();
 // nullptr when there is no such manager.
 const Manager* find_manager(const std::string& name);
 

@@ -32,7 +32,7 @@ std::vector<std::string> lines(const Plan& p) {
 TEST_CASE("the seven managers are registered, in list order") {
     std::vector<std::string> names;
     for (const auto& m : managers())
-        names.push_back(m->name());
+        names.push_back(m.name());
     CHECK(names == std::vector<std::string>{"ezjail", "bastille", "jail", "iocage", "pot",
                                             "appjail", "cbsd"});
     CHECK(find_manager("docker") == nullptr);
@@ -226,9 +226,9 @@ TEST_CASE("snapshot templates: jail.conf and AppJail only with a dataset") {
     Section none, with;
     with.dataset = "{dataset}";
     for (const auto& m : managers()) {
-        bool needs = m->name() == "jail" || m->name() == "appjail";
-        CHECK(m->snapshot_template(none).empty() == needs);
-        CHECK_FALSE(m->snapshot_template(with).empty());
+        bool needs = m.name() == "jail" || m.name() == "appjail";
+        CHECK(m.snapshot_template(none).empty() == needs);
+        CHECK_FALSE(m.snapshot_template(with).empty());
     }
     CHECK(find_manager("jail")->snapshot_template(with) ==
           "zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)");
