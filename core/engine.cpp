@@ -32,6 +32,14 @@ Engine::Engine(asio::io_context& io, const DaemonOptions& opts, const ProbeImage
     jail_opts_.allow_host = opts.allow_host;
 }
 
+void Engine::after(std::chrono::steady_clock::duration d, std::function<void()> fn) {
+    auto t = std::make_shared<asio::steady_timer>(io_, d);
+    t->async_wait([t, fn = std::move(fn)](const boost::system::error_code& ec) {
+        if (!ec)
+            fn();
+    });
+}
+
 void Engine::stop() {
     // What is queued goes to disk; then one snapshot, so that the next
     // start has no journal to replay.
@@ -355,11 +363,7 @@ void Engine::launch_failed(std::uint64_t id, const Error& err) {
 void Engine::respawn_later(std::uint64_t id, std::int64_t ms) {
     if (Probe* p = registry_.find(id))
         p->state = ProbeState::spawning;
-    auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(ms));
-    t->async_wait([this, t, id](const boost::system::error_code& ec) {
-        if (!ec)
-            respawn(id);
-    });
+    after(std::chrono::milliseconds(ms), [this, id] { respawn(id); });
 }
 
 void Engine::on_probe_exit(std::uint64_t id, pid_t pid, int status) {
@@ -418,11 +422,7 @@ void Engine::run_pending(std::uint64_t id) {
         if (std::find(waiting_slot_.begin(), waiting_slot_.end(), id) == waiting_slot_.end())
             waiting_slot_.push_back(id);
     } else {
-        auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(retry_ms));
-        t->async_wait([this, t, id](const boost::system::error_code& ec) {
-            if (!ec)
-                run_pending(id);
-        });
+        after(std::chrono::milliseconds(retry_ms), [this, id] { run_pending(id); });
     }
     // -R: the probe is back at once, and a trigger meanwhile joins this run.
     // Otherwise it comes back as its mode says, after the run.
@@ -488,11 +488,7 @@ void Engine::run_command(Probe& p) {
         p.deferred_logged = true;
         if (!p.pid && mode != Respawn::now)
             p.state = ProbeState::deferred;
-        auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::seconds(1));
-        t->async_wait([this, t, id](const boost::system::error_code& ec) {
-            if (!ec)
-                run_pending(id);
-        });
+        after(std::chrono::seconds(1), [this, id] { run_pending(id); });
         if (mode == Respawn::now)
             respawn(id);
         save_counters(p);

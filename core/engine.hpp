@@ -57,6 +57,8 @@ class Engine {
     void adopt(Probe& p, pid_t pid, std::shared_ptr<ExitSlot> exit);
     void respawn(std::uint64_t id);
     void respawn_later(std::uint64_t id, std::int64_t ms);
+    // Call fn on the loop after d (its timer lives as long as the wait).
+    void after(std::chrono::steady_clock::duration d, std::function<void()> fn);
     void on_probe_exit(std::uint64_t id, pid_t pid, int status);
     void trigger(Probe& p);
     void run_pending(std::uint64_t id);
