@@ -25,8 +25,7 @@ struct PathFirst {
 };
 
 void script(const std::string& path, const std::string& body) {
-    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
-    ::chmod(path.c_str(), 0700);
+    jd::test::write_file(path, "#!/bin/sh\n" + body + "\n", 0700);
 }
 
 } // namespace

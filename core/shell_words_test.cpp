@@ -33,14 +33,10 @@ namespace {
 
 using jd::test::slurp;
 using jd::test::TempDir;
+using jd::test::write_file;
 
 std::optional<Words> words(const char* c) {
     return jd::plain_words(c);
-}
-
-void write_file(const std::string& path, const std::string& text, mode_t mode) {
-    std::ofstream(path, std::ios::binary) << text;
-    REQUIRE(chmod(path.c_str(), mode) == 0);
 }
 
 // Our stderr (where commands write: the daemon's log) to a file, in scope.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 namespace jd::test {
@@ -29,6 +30,12 @@ struct TempDir {
     }
     std::string file(const std::string& name) const { return (path / name).string(); }
 };
+
+// Write text to path, then give it mode (0700: a stand-in program).
+inline void write_file(const std::string& path, const std::string& text, mode_t mode) {
+    std::ofstream(path, std::ios::binary) << text;
+    REQUIRE(chmod(path.c_str(), mode) == 0);
+}
 
 inline std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

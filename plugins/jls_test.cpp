@@ -1,6 +1,7 @@
 #include "jls.hpp"
 
 #include "capture.hpp"
+#include "test_util.hpp"
 
 #include <doctest/doctest.h>
 
@@ -23,8 +24,7 @@ struct Script {
         REQUIRE(fd >= 0);
         ::close(fd);
         path = tmpl;
-        std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
-        ::chmod(path.c_str(), 0700);
+        jd::test::write_file(path, "#!/bin/sh\n" + body + "\n", 0700);
     }
     ~Script() { std::remove(path.c_str()); }
 };
