@@ -1,9 +1,9 @@
 // Spawning the process of a host command (runner.hpp runs the command),
-// the one thing on the trigger path that is not waiting. The command gets: cwd /, stdin /dev/null,
-// stdout and stderr to the daemon's stderr (its log), no other descriptor, default dispositions for
-// every signal the daemon ignores (SIGPIPE), an empty signal mask, and a
-// process group of its own (so that a timeout can kill it and everything it
-// started).
+// the one thing on the trigger path that is not waiting. The command gets:
+// cwd /, stdin /dev/null, stdout and stderr to the daemon's stderr (its
+// log), no other descriptor, default dispositions for every signal the
+// daemon ignores (SIGPIPE), an empty signal mask, and a process group of its
+// own (so that a timeout can kill it and everything it started).
 #pragma once
 
 #include <sys/types.h>
