@@ -40,7 +40,9 @@ IMG=jdbusybox$$
 A=jda$$ # docker:NAME by hand
 L=jdl$$ # labelled, for the watcher
 U=jdu$$ # unlabelled
-dk() { docker -H "unix://$DSOCK" "$@"; }
+# The client resolves docker:NAME with the docker CLI: it asks our dockerd.
+export DOCKER_HOST=unix://$DSOCK
+dk() { docker "$@"; }
 
 dockerd_up() {
     dockerd --iptables=false --ip-forward=false --bridge=none --storage-driver=vfs \
@@ -75,7 +77,12 @@ docker_cleanup() {
     # Mounts dockerd left under the test directory, innermost first.
     awk -v d="$D" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r |
         while read -r m; do umount -l "$m" 2>/dev/null; done
-    [ -n "${KEEP:-}" ] && cat "$D/dockerd.log" "$T/watch.log" 2>/dev/null
+    if [ "$FAILS" != 0 ] || [ -n "${KEEP:-}" ]; then
+        echo "--- watcher log"
+        cat "$T/watch.log" 2>/dev/null
+        echo "--- dockerd log (tail)"
+        tail -20 "$D/dockerd.log" 2>/dev/null
+    fi
     cleanup
 }
 trap docker_cleanup EXIT
@@ -161,6 +168,7 @@ check_eq "under the container's root" "$(stat -L -c %d:%i "/proc/$LEADER/root/")
 # --- and from inside: root with CAP_SYS_PTRACE looks through the probe's /proc
 echo "host secret $$" >"$T/hostonly"
 IP=$(dk exec "$A" pidof DCONF)
+check "container root sees the probe (pid $IP inside)" test "${IP:-0}" -gt 1
 inside() { dk exec "$A" sh -c "$1" 2>&1; }
 check_eq "its root is the container's /" "$(inside 'ls /')" "$(inside "ls /proc/$IP/root/")"
 check_eq "its mounts are the container's" "$(inside 'cat /proc/1/mountinfo')" \
@@ -184,13 +192,14 @@ while [ $SECONDS -lt $end ]; do
     sleep 0.2
 done
 wait "$HPID"
-echo "# hammer saw $(grep -c '^pid' "$T/seen") processes appear in the container"
-check "the hammer saw probes appear" test "$(grep -c '^pid' "$T/seen")" -ge 3
+seen=$(awk '$3 == "exe"' "$T/seen" | wc -l)
+echo "# hammer saw $seen processes appear in the container"
+check "the hammer saw probes appear" test "$seen" -ge 3
 # Inside, the probe's exe reads as the host path of the probe program (the
 # kernel's path of a file outside the container's root), or not at all.
 probe_exe=$(readlink -f "$PROBE")
 check_eq "every process seen in the container is the probe program" "" \
-    "$(awk -v p="$probe_exe" '$1 == "pid" && $4 != p && $4 !~ /^\?/' "$T/seen")"
+    "$(awk -v p="$probe_exe" '$3 == "exe" && $4 != p && $4 !~ /^\?/' "$T/seen")"
 check "the daemon is alive after the attack" jd -l
 check_eq "the daemon's log has no stop" 0 "$(grep -c stopping "$LOG")"
 
@@ -217,16 +226,21 @@ probes = reboot
 [docker]
 program = docker -H unix://$DSOCK
 EOF
-setsid env JAILDAEMON_HOOK="$HOOK" "$WATCH" -H "unix://$DSOCK" -C "$T/hook.conf" \
+setsid env JAILDAEMON_HOOK="$HOOK" sh "$WATCH" -H "unix://$DSOCK" -C "$T/hook.conf" \
     >"$T/watch.log" 2>&1 </dev/null &
 WATCH_PID=$!
 run "$L" --label jaildaemon=1
 run "$U" --label jaildaemon=0
-# jq: the pid of the REBOOT probe of container $1, or nothing.
-reboot_of() { jd -l --json | jq -r --arg j "$1" '.[] | select(.jail == $j and .title == "REBOOT") | .pid'; }
+# The pid of the REBOOT probe in container $1 as it runs now (the probe's
+# jid is the container's leader), or nothing.
+leader_of() { dk inspect --format '{{.State.Pid}}' "$1"; }
+reboot_of() {
+    jd -l --json | jq -r --argjson l "$(leader_of "$1")" \
+        '.[] | select(.jid == $l and .title == "REBOOT") | .pid'
+}
 has_reboot() { [ "$(reboot_of "$1")" -gt 0 ] 2>/dev/null; }
 check "the labelled container gets its REBOOT probe" wait_for 10 has_reboot "$L"
-check_eq "the probe is in that container" "$(readlink "/proc/$(dk inspect --format '{{.State.Pid}}' "$L")/ns/pid")" \
+check_eq "the probe is in that container" "$(readlink "/proc/$(leader_of "$L")/ns/pid")" \
     "$(readlink "/proc/$(reboot_of "$L")/ns/pid")"
 check_eq "the unlabelled one gets none" "" "$(reboot_of "$U")"
 check_eq "only one probe in all" 1 "$(probe_count)"
@@ -242,16 +256,16 @@ check "back within 2 s of docker restart ($ms ms)" test "$ms" -lt 2000
 
 # The container asks for its own restart: nothing run by hand.
 old=$(reboot_of "$L")
-oldleader=$(dk inspect --format '{{.State.Pid}}' "$L")
+oldleader=$(leader_of "$L")
 t0=$(date +%s%N)
 dk exec "$L" sh -c 'kill -HUP $(pidof REBOOT)'
 check "a REBOOT from inside restarts the container" \
-    wait_for 20 eval '[ "$(dk inspect --format "{{.State.Pid}}" '"$L"')" != '"$oldleader"' ]'
+    wait_for 20 eval '[ "$(leader_of '"$L"')" != '"$oldleader"' ]'
 wait_for 10 eval '[ "$(reboot_of '"$L"')" -gt 0 ] 2>/dev/null && [ "$(reboot_of '"$L"')" != '"$old"' ]'
 ms=$((($(date +%s%N) - t0) / 1000000))
 echo "# REBOOT from inside to a new probe in the restarted container: $ms ms"
 check "and it has its probe again" has_reboot "$L"
-check_eq "in its new namespaces" "$(readlink "/proc/$(dk inspect --format '{{.State.Pid}}' "$L")/ns/pid")" \
+check_eq "in its new namespaces" "$(readlink "/proc/$(leader_of "$L")/ns/pid")" \
     "$(readlink "/proc/$(reboot_of "$L")/ns/pid")"
 
 dk stop -t 1 "$L" >/dev/null
@@ -267,7 +281,9 @@ check "the watcher reconnected: the labelled container has its probe" wait_for 1
 check "and said so" grep -q "following its events again\|reconnecting" "$T/watch.log"
 
 # A hostile name never reaches jaildaemon-hook (docker refuses it anyway).
-check "a bad -l label is refused" eval '! "$WATCH" -l "x;y" 2>/dev/null'
+out=$(JAILDAEMON_HOOK=$HOOK timeout 5 sh "$WATCH" -l 'x;y' 2>&1)
+check_eq "the watcher refuses a bad -l label: EX_USAGE" 64 $?
+check "and says so" grep -q 'bad label "x;y"' <<<"$out"
 
 # --- the hung dockerd's answer
 wait "$HANG_CLIENT"
