@@ -15,4 +15,8 @@ apt-get install -y -qq --no-install-recommends \
     util-linux procps psmisc busybox-static python3 lxc podman runc \
     shellcheck mandoc clang-format clang libclang-rt-14-dev \
     >/dev/null
+# tests/e2e/docker.sh: a private dockerd (with its containerd, runc and
+# docker-init), and jq for docker's and the daemon's JSON. A system
+# dockerd the package may start is never used by the tests.
+apt-get install -y -qq --no-install-recommends docker.io jq >/dev/null
 echo "setup.sh: packages installed"

@@ -200,6 +200,9 @@ check "the hammer saw probes appear" test "$seen" -ge 3
 probe_exe=$(readlink -f "$PROBE")
 check_eq "every process seen in the container is the probe program" "" \
     "$(awk -v p="$probe_exe" '$3 == "exe" && $4 != p && $4 !~ /^\?/' "$T/seen")"
+read_exe=$(awk -v p="$probe_exe" '$3 == "exe" && $4 == p' "$T/seen" | wc -l)
+echo "# container root read the probe's exe $read_exe times (as $probe_exe)"
+check "container root (CAP_SYS_PTRACE) looked into probes" test "$read_exe" -ge 1
 check "the daemon is alive after the attack" jd -l
 check_eq "the daemon's log has no stop" 0 "$(grep -c stopping "$LOG")"
 
