@@ -86,6 +86,7 @@ docker_cleanup() {
     cleanup
 }
 trap docker_cleanup EXIT
+trap 'exit 1' TERM INT HUP # and then the EXIT trap
 
 SECONDS=0
 dockerd_up
