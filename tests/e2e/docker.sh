@@ -272,6 +272,9 @@ check "and it has its probe again" has_reboot "$L"
 check_eq "in its new namespaces" "$(readlink "/proc/$(leader_of "$L")/ns/pid")" \
     "$(readlink "/proc/$(reboot_of "$L")/ns/pid")"
 
+check_eq "the unlabelled one still has none" "" "$(reboot_of "$U")"
+check "and is still running" [ "$(leader_of "$U")" -gt 0 ]
+
 dk stop -t 1 "$L" >/dev/null
 check "stopping it removes its probe" wait_for 10 count_is 0
 check "the watcher logged the removal" grep -q "docker jail $L: removed" "$T/watch.log"
