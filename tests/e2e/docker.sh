@@ -44,10 +44,15 @@ U=jdu$$ # unlabelled
 export DOCKER_HOST=unix://$DSOCK
 dk() { docker "$@"; }
 
+# dockerd starts a containerd of its own under the exec root, unless a
+# system containerd listens on /run/containerd/containerd.sock (a CI machine
+# where systemd started docker.io's): then namespaces of our own keep our
+# containers apart from the system dockerd's.
 dockerd_up() {
     dockerd --iptables=false --ip-forward=false --bridge=none --storage-driver=vfs \
         --data-root "$D/data" --exec-root "$D/exec" --host "unix://$DSOCK" \
-        --pidfile "$D/dockerd.pid" >>"$D/dockerd.log" 2>&1 &
+        --pidfile "$D/dockerd.pid" --containerd-namespace "jd$$" \
+        --containerd-plugins-namespace "jdp$$" >>"$D/dockerd.log" 2>&1 &
     DPID=$!
     wait_for 60 dk version >/dev/null 2>&1
 }
