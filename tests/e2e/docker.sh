@@ -309,6 +309,7 @@ check "and says there was no answer" grep -q "no answer" <<<"$hang_out"
 kill -- -"$WATCH_PID" 2>/dev/null
 WATCH_PID=
 for c in $(dk ps -aq); do dk rm -f "$c" >/dev/null; done
+check_eq "no container left" "" "$(dk ps -aq)"
 dk rmi "$IMG" >/dev/null
 dockerd_down
 check_eq "no dockerd or containerd of ours left" "" "$(ours)"
