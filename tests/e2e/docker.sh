@@ -101,7 +101,7 @@ check "a private dockerd answers on $DSOCK" dk version
 # A dockerd that accepts and never answers: the client's 30 s limit, for
 # real, while everything else runs.
 python3 -c '
-import socket, sys, time
+import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.bind(sys.argv[1])
 s.listen(8)
