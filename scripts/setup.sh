@@ -15,4 +15,6 @@ apt-get install -y -qq --no-install-recommends \
     util-linux procps psmisc busybox-static python3 lxc podman runc \
     shellcheck mandoc clang-format clang libclang-rt-14-dev \
     >/dev/null
+# Boost.Process v2 (core/capture.cpp) links Boost.Filesystem in 1.81.
+apt-get install -y -qq --no-install-recommends libboost-filesystem1.81-dev >/dev/null
 echo "setup.sh: packages installed"
