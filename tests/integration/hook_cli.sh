@@ -262,6 +262,10 @@ check_eq "check, unknown placeholder: EX_CONFIG" 78 $?
 check "check, unknown placeholder: file and line" grep -q "bad3.conf:2: " "$T/err"
 "$H" -C "$T/missing.conf" check >"$T/out" 2>"$T/err"
 check_eq "check, missing explicit file: EX_CONFIG" 78 $?
+# The sample, every key set as it documents it, is what the parser takes.
+sed -E 's/^#([a-z_]+ = )/\1/' "$JD_SRC/plugins/jaildaemon-hook.conf.sample" >"$T/sample.conf"
+check "the sample with every key set: check passes" "$H" -C "$T/sample.conf" check
+check "the sample sets every key it documents" test "$(grep -c '^[a-z_]* = ' "$T/sample.conf")" -ge 30
 # At a jail start the same error is one line with file and line, and the
 # jail goes on.
 "$H" --hook -C "$T/bad2.conf" start bastille web01 7 >"$T/out" 2>"$T/err"

@@ -42,7 +42,8 @@ man)
             grep -v -e 'STYLE: referenced manual not found' -e 'mandoc\.db')
         check_eq "mandoc -Tlint ${f#"$JD_SRC"/}" "" "$out"
     done
-    for page in jaildaemon jaildaemon-hook jaildaemon-ezjail jaildaemon-bastille; do
+    for page in jaildaemon jaildaemon-hook jaildaemon-ezjail jaildaemon-bastille \
+        jaildaemon-iocage jaildaemon-pot jaildaemon-appjail jaildaemon-cbsd; do
         check "man page of $page" test -f "$JD_SRC/man/$page.8"
         check "man/meson.build installs $page.8" grep -q "'$page\.8'" "$JD_SRC/man/meson.build"
     done
