@@ -24,12 +24,22 @@ printf 'zfs = %s\n[%s]\nprogram = %s\n' "$(e2e_manager zfs)" "$M" "$PROG" >>"$T/
 JAILDAEMON_HOOK=$T/hook
 export JAILDAEMON_HOOK
 
+# The glue as installed (mode 755; the build tree's copy is not executable).
+cp "$JD_GLUE_DIR/jaildaemon-$M-poststart" "$T/poststart"
+chmod 755 "$T/poststart"
 # post_start: run the glue as the manager does.
 post_start() {
     case $M in
-    # iocage 1.12 and later: JID and JNAME, and the name as the argument
-    # that jaildaemon-iocage enable puts into exec_poststart.
-    iocage) JID=$LEADER JNAME=$JNAME sh "$JD_GLUE_DIR/jaildaemon-iocage-poststart" "$NAME" ;;
+    # As iocage 1.13 runs the exec_poststart that jaildaemon-iocage enable
+    # sets (runscript: shlex.split, sh -c; JID and JNAME added to iocage's
+    # own environment, here nothing but PATH, the test's hook and where the
+    # stand-in jls records).
+    iocage)
+        env -i PATH="$PATH" JAILDAEMON_HOOK="$JAILDAEMON_HOOK" STANDIN_LOG="$STANDIN_LOG" \
+            STANDIN_JAILS="$STANDIN_JAILS" python3 \
+            "$JD_SRC/tests/integration/iocage_runscript.py" 1.13 "$NAME" "$1" \
+            "$T/poststart $NAME"
+        ;;
     pot) _POT_NAME=$NAME _POT_JID=$1 sh "$JD_GLUE_DIR/jaildaemon-pot-poststart" ;;
     appjail) APPJAIL_JAILNAME=$NAME sh "$JD_GLUE_DIR/jaildaemon-appjail-poststart" ;;
     cbsd) jname=$NAME sh "$JD_GLUE_DIR/jaildaemon-cbsd-poststart" ;;
