@@ -82,6 +82,15 @@ int fail(int code, const std::string& line) {
     return code;
 }
 
+// The exit status when name breaks the manager's naming rules, after
+// saying why; nothing when it is a name the manager could have given.
+std::optional<int> bad_name(const jdhook::Manager& m, const std::string& name) {
+    std::string why;
+    if (m.valid_name(name, why))
+        return std::nullopt;
+    return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
+}
+
 int do_list() {
     for (const auto& m : jdhook::managers()) {
         jdhook::Section none, with_dataset;
@@ -115,9 +124,8 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
             return fail(jd::EX_USAGE_, "bad jid \"" + o.args[3] + "\"");
         jid = v;
     } else {
-        std::string why;
-        if (!m.valid_name(name, why))
-            return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
+        if (auto rc = bad_name(m, name))
+            return *rc;
         long v = 0;
         switch (jdhook::lookup_jid(cfg.jls, m.jail_name(name), v, err)) {
         case jdhook::Lookup::found:
@@ -197,9 +205,8 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
 
 int do_stop(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& m) {
     const std::string& name = o.args[2];
-    std::string why;
-    if (!m.valid_name(name, why))
-        return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
+    if (auto rc = bad_name(m, name))
+        return *rc;
     // start registered the probes with the jail(8) name as label: the
     // daemon finds them by it even when the jail is already gone.
     const std::string label = m.jail_name(name);
@@ -238,9 +245,8 @@ int do_stop(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& 
 // one line each; exit 0 when all are, 1 when one is missing.
 int do_status(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& m) {
     const std::string& name = o.args[2];
-    std::string why;
-    if (!m.valid_name(name, why))
-        return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
+    if (auto rc = bad_name(m, name))
+        return *rc;
     // The daemon lists a probe by its jail's jid and display name (on
     // Linux "pid:N", whatever the label): the jid is looked up as start
     // does, and either matches.
