@@ -1,120 +1,133 @@
+// capture() with Boost.Process v2: the program is started by its default
+// launcher (fork and exec on Linux, pdfork(2) on FreeBSD; an exec failure
+// comes back through its error pipe), its standard output and error are
+// read through Asio pipes on a private io_context, and a steady_timer is
+// the deadline. Only the client side uses this (jaildaemon-hook, the
+// container lookups of the client): the daemon starts nothing this way
+// (ARCHITECTURE.md, "Dependencies").
 #include "capture.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/process/v2/default_launcher.hpp>
+#include <boost/process/v2/environment.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/stdio.hpp>
+
+#include <array>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstring>
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
+#include <functional>
+#include <string>
 #include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
+#include <vector>
 
 namespace jd {
 
 namespace {
 
-struct Fd {
-    int fd = -1;
-    ~Fd() { reset(); }
-    void reset() {
-        if (fd >= 0)
-            ::close(fd);
-        fd = -1;
+namespace asio = boost::asio;
+namespace bp = boost::process::v2;
+using boost::system::error_code;
+
+constexpr std::size_t kCap = 64 * 1024;
+
+// One pipe read to its end; at most kCap bytes are kept.
+class Drain {
+  public:
+    Drain(asio::io_context& ctx, std::string& buf) : pipe(ctx), buf_(buf) {}
+    void start(std::function<void()> done) {
+        done_ = std::move(done);
+        next();
     }
+    asio::readable_pipe pipe;
+
+  private:
+    void next() {
+        pipe.async_read_some(asio::buffer(chunk_), [this](error_code ec, std::size_t n) {
+            if (ec) { // EOF, or cancelled at the deadline
+                done_();
+                return;
+            }
+            if (buf_.size() < kCap)
+                buf_.append(chunk_.data(), n);
+            next();
+        });
+    }
+    std::string& buf_;
+    std::array<char, 4096> chunk_{};
+    std::function<void()> done_;
 };
+
+// argv[0] as execve(2) wants it: a path as it is, a bare name looked up in
+// PATH. Empty when there is none.
+bp::filesystem::path executable(const std::string& name) {
+    if (name.find('/') != std::string::npos)
+        return name;
+    return bp::environment::find_executable(name);
+}
 
 } // namespace
 
 bool capture(const std::vector<std::string>& argv, Captured& c, std::string& err, int timeout_ms) {
     c = Captured{};
-    int po[2], pe[2];
-    if (::pipe2(po, O_CLOEXEC) != 0) {
-        err = std::string("pipe: ") + std::strerror(errno);
+    bp::filesystem::path exe = executable(argv[0]);
+    if (exe.empty()) {
+        c.spawn_errno = ENOENT;
+        err = argv[0] + ": " + std::strerror(ENOENT);
         return false;
     }
-    Fd out_r{po[0]}, out_w{po[1]};
-    if (::pipe2(pe, O_CLOEXEC) != 0) {
-        err = std::string("pipe: ") + std::strerror(errno);
+    asio::io_context ctx;
+    Drain out(ctx, c.out), errout(ctx, c.errout);
+    error_code ec;
+    std::vector<std::string> args(argv.begin() + 1, argv.end());
+    // The executor, not the io_context: in 1.81 the io_context overload
+    // that takes an error_code calls the throwing one.
+    bp::process proc = bp::default_process_launcher()(
+        ctx.get_executor(), ec, exe, args, bp::process_stdio{nullptr, out.pipe, errout.pipe});
+    if (ec) {
+        c.spawn_errno = ec.value();
+        err = argv[0] + ": " + ec.message();
         return false;
     }
-    Fd err_r{pe[0]}, err_w{pe[1]};
 
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, out_w.fd, 1);
-    posix_spawn_file_actions_adddup2(&fa, err_w.fd, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid = -1;
-    int rc = ::posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-        c.spawn_errno = rc;
-        err = argv[0] + ": " + std::strerror(rc);
-        return false;
-    }
-    out_w.reset();
-    err_w.reset();
-
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    bool timed_out = false;
-    const std::size_t cap = 64 * 1024;
-    while (out_r.fd >= 0 || err_r.fd >= 0) {
-        pollfd pf[2];
-        int n = 0;
-        if (out_r.fd >= 0)
-            pf[n++] = {out_r.fd, POLLIN, 0};
-        if (err_r.fd >= 0)
-            pf[n++] = {err_r.fd, POLLIN, 0};
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        deadline - std::chrono::steady_clock::now())
-                        .count();
-        if (left <= 0) {
-            timed_out = true;
-            break;
-        }
-        int r = ::poll(pf, static_cast<nfds_t>(n), static_cast<int>(left));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            err = std::string("poll: ") + std::strerror(errno);
-            timed_out = true; // kill and reap below
-            break;
-        }
-        for (int i = 0; i < n; ++i) {
-            if (pf[i].revents == 0)
-                continue;
-            Fd& f = pf[i].fd == out_r.fd ? out_r : err_r;
-            std::string& buf = pf[i].fd == out_r.fd ? c.out : c.errout;
-            char chunk[4096];
-            ssize_t got = ::read(f.fd, chunk, sizeof chunk);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got <= 0) {
-                f.reset();
-                continue;
-            }
-            if (buf.size() < cap)
-                buf.append(chunk, static_cast<std::size_t>(got));
-        }
-    }
-    if (timed_out)
-        ::kill(pid, SIGKILL);
-    int ws = 0;
-    while (::waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
-    }
-    if (timed_out) {
+    // Done when both pipes are at their end and the program has exited, or
+    // at the deadline, whichever comes first.
+    int pending = 3;
+    bool exited = false;
+    asio::steady_timer deadline(ctx, std::chrono::milliseconds(timeout_ms));
+    auto one_done = [&] {
+        if (--pending == 0)
+            deadline.cancel();
+    };
+    out.start(one_done);
+    errout.start(one_done);
+    proc.async_wait([&](error_code, int) {
+        exited = true;
+        one_done();
+    });
+    deadline.async_wait([&](error_code e) {
+        if (e) // cancelled: everything finished
+            return;
         c.timed_out = true;
-        if (err.empty())
-            err = argv[0] + ": no answer within " + std::to_string(timeout_ms / 1000) + " s";
+        ctx.stop();
+    });
+    ctx.run();
+
+    if (c.timed_out) {
+        error_code ignored;
+        proc.terminate(ignored); // SIGKILL, then reaped
+        err = argv[0] + ": no answer within " + std::to_string(timeout_ms / 1000) + " s";
         return false;
     }
+    if (!exited) {
+        err = argv[0] + ": lost track of it";
+        return false;
+    }
+    // The raw wait status: the portable exit code folds signals into codes.
+    int ws = proc.native_exit_code();
     c.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
     return true;
 }

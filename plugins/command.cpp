@@ -4,7 +4,8 @@
 
 namespace jdhook {
 
-const char* const kPlaceholders[] = {"name", "safename", "jid", "program", "dataset", nullptr};
+const char* const kPlaceholders[] = {"name",    "safename", "jid",  "program",
+                                     "dataset", "zfs",      nullptr};
 
 namespace {
 

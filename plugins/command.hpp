@@ -13,7 +13,8 @@ namespace jdhook {
 std::string shell_quote(std::string_view word);
 
 // Placeholders a command template may use. {name}, {safename} and {dataset}
-// are pasted shell-quoted, {jid} is a number, {program} is pasted as it is.
+// are pasted shell-quoted, {jid} is a number, {program} and {zfs} (the
+// configured programs) are pasted as they are.
 // A "{" right after "$" is the shell's (${VAR}) and is left alone, as is any
 // "{...}" that is not a lower-case word ("{}" of find -exec).
 using Vars = std::map<std::string, std::string>;

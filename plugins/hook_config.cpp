@@ -71,16 +71,28 @@ bool parse_bool(std::string_view v, bool& out) {
     return false;
 }
 
+// "reboot", "snapshot", both in either order, or the words "both" and
+// "none" (nothing: no probes at all).
 bool parse_probes(std::string_view v, std::vector<Kind>& out, std::string& why) {
     out.clear();
-    for (const std::string& w : words(v)) {
+    const std::vector<std::string> ws = words(v);
+    if (ws.size() == 1 && (ws[0] == "both" || ws[0] == "none")) {
+        if (ws[0] == "both")
+            out = {Kind::reboot, Kind::snapshot};
+        return true;
+    }
+    if (ws.empty()) {
+        why = "probes is empty (write \"none\" for no probes)";
+        return false;
+    }
+    for (const std::string& w : ws) {
         Kind k;
         if (w == "reboot")
             k = Kind::reboot;
         else if (w == "snapshot")
             k = Kind::snapshot;
         else {
-            why = "unknown probe \"" + w + "\" (known: reboot snapshot)";
+            why = "unknown probe \"" + w + "\" (known: reboot, snapshot, both, none)";
             return false;
         }
         for (Kind have : out) {
@@ -115,6 +127,12 @@ bool set_global(Config& cfg, std::string_view key, std::string_view v, std::stri
             return false;
         }
         cfg.jls = v;
+    } else if (key == "zfs") {
+        if (v.empty()) {
+            why = "zfs must name a program";
+            return false;
+        }
+        cfg.zfs = v;
     } else if (key == "probes") {
         return parse_probes(v, cfg.probes, why);
     } else if (key == "reboot_title") {
@@ -141,8 +159,8 @@ bool set_global(Config& cfg, std::string_view key, std::string_view v, std::stri
         cfg.exclude = words(v);
     } else {
         why = "unknown key \"" + std::string(key) +
-              "\" (known here: socket jls probes reboot_title snapshot_title title_prefix uid "
-              "gid exclude)";
+              "\" (known here: socket jls zfs probes reboot_title snapshot_title title_prefix "
+              "uid gid exclude)";
         return false;
     }
     return true;

@@ -31,6 +31,7 @@ struct Section {
 struct Config {
     std::string socket;      // empty = the daemon's default socket
     std::string jls = "jls"; // program that maps a name to a jid
+    std::string zfs = "zfs"; // program of the ZFS snapshots ({zfs})
     std::vector<Kind> probes = {Kind::reboot, Kind::snapshot};
     std::string reboot_title = "REBOOT";
     std::string snapshot_title = "SNAPSHOT";

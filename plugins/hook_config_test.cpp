@@ -78,7 +78,7 @@ TEST_CASE("every key is read") {
 
 TEST_CASE("bad input is a clear error with file and line") {
     CHECK(parse_err("bogus = 1\n") ==
-          "t.conf:1: unknown key \"bogus\" (known here: socket jls probes reboot_title "
+          "t.conf:1: unknown key \"bogus\" (known here: socket jls zfs probes reboot_title "
           "snapshot_title title_prefix uid gid exclude)");
     CHECK(parse_err("\n[ezjail]\nbogus = 1\n")
               .rfind("t.conf:3: unknown key \"bogus\" in [ezjail]", 0) == 0);
@@ -88,7 +88,7 @@ TEST_CASE("bad input is a clear error with file and line") {
     CHECK(parse_err("gid = root\n") == "t.conf:1: gid must be a number from 0 to 4294967294");
     CHECK(parse_err("title_prefix = maybe\n") == "t.conf:1: title_prefix must be yes or no");
     CHECK(parse_err("probes = reboot restart\n") ==
-          "t.conf:1: unknown probe \"restart\" (known: reboot snapshot)");
+          "t.conf:1: unknown probe \"restart\" (known: reboot, snapshot, both, none)");
     CHECK(parse_err("probes = reboot reboot\n") == "t.conf:1: probe \"reboot\" named twice");
     CHECK(parse_err("reboot_title =\n") == "t.conf:1: title is empty");
     CHECK(parse_err("reboot_title = -x\n").rfind("t.conf:1: a title must not start", 0) == 0);

@@ -2,7 +2,9 @@
 // running jaildaemon when the jail manager starts the jail.
 //
 //   jaildaemon-hook [--hook] [-n] [-C conf] [-f sock] start MANAGER NAME [JID]
-//   jaildaemon-hook [--hook] [-C conf] [-f sock] stop MANAGER NAME
+//   jaildaemon-hook [--hook] [-n] [-C conf] [-f sock] stop MANAGER NAME
+//   jaildaemon-hook [-C conf] [-f sock] status MANAGER NAME
+//   jaildaemon-hook [-C conf] check
 //   jaildaemon-hook list
 //
 // In hook mode (--hook, used by the manager's post-start hooks) every failure
@@ -22,7 +24,9 @@
 #include <boost/program_options.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <syslog.h>
 #include <vector>
@@ -35,7 +39,9 @@ const char* const kProg = "jaildaemon-hook";
 
 const char* const kUsage =
     "usage: jaildaemon-hook [--hook] [-n] [-C config] [-f socket] start MANAGER NAME [JID]\n"
-    "       jaildaemon-hook [--hook] [-C config] [-f socket] stop MANAGER NAME\n"
+    "       jaildaemon-hook [--hook] [-n] [-C config] [-f socket] stop MANAGER NAME\n"
+    "       jaildaemon-hook [-C config] [-f socket] status MANAGER NAME\n"
+    "       jaildaemon-hook [-C config] check\n"
     "       jaildaemon-hook list\n"
     "       jaildaemon-hook -h | -V\n";
 
@@ -52,25 +58,37 @@ bool g_hook = false;
 
 // One line to stdout (info) or stderr (error), and to syslog in hook mode,
 // where stderr may go nowhere (a jail started at boot).
-void say(const std::string& line, bool error) {
+void say(const std::string& line, bool error, int priority = LOG_WARNING) {
     std::FILE* f = error ? stderr : stdout;
     std::fprintf(f, "%s: %s\n", kProg, line.c_str());
     std::fflush(f);
     if (g_hook) {
         ::openlog(kProg, LOG_PID, LOG_DAEMON);
-        ::syslog(error ? LOG_WARNING : LOG_NOTICE, "%s", line.c_str());
+        ::syslog(error ? priority : LOG_NOTICE, "%s", line.c_str());
         ::closelog();
     }
 }
 
-// The exit status of a failure: its code interactively, 0 in hook mode.
+// The exit status of a failure: its code interactively, 0 in hook mode. A
+// broken configuration is the operator's to fix and leaves every jail
+// without probes: logged as an error, not a warning.
 int fail(int code, const std::string& line) {
     if (g_hook) {
-        say(line + " (hook: jail start goes on)", true);
+        say(line + " (hook: jail start goes on)", true,
+            code == jd::EX_CONFIG_ ? LOG_ERR : LOG_WARNING);
         return 0;
     }
     say(line, true);
     return code;
+}
+
+// The exit status when name breaks the manager's naming rules, after
+// saying why; nothing when it is a name the manager could have given.
+std::optional<int> bad_name(const jdhook::Manager& m, const std::string& name) {
+    std::string why;
+    if (m.valid_name(name, why))
+        return std::nullopt;
+    return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
 }
 
 int do_list() {
@@ -92,28 +110,39 @@ int do_list() {
         if (cd)
             std::printf("%-9s   cooldown: %u s between snapshots\n", "", unsigned(*cd));
     }
-    std::printf("placeholders: {program} {name} {safename} {jid} {dataset}\n");
+    std::printf("placeholders: {program} {name} {safename} {jid} {dataset} {zfs}\n");
     return 0;
 }
 
 int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& m) {
     const std::string& name = o.args[2];
     std::string err;
-    long jid = 0;
+    std::optional<long> jid;
     if (o.args.size() == 4) {
-        if (!jd::parse_jid(o.args[3], jid))
+        long v = 0;
+        if (!jd::parse_jid(o.args[3], v))
             return fail(jd::EX_USAGE_, "bad jid \"" + o.args[3] + "\"");
+        jid = v;
     } else {
-        std::string why;
-        if (!m.valid_name(name, why))
-            return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
-        switch (jdhook::lookup_jid(cfg.jls, m.jail_name(name), jid, err)) {
+        if (auto rc = bad_name(m, name))
+            return *rc;
+        long v = 0;
+        switch (jdhook::lookup_jid(cfg.jls, m.jail_name(name), v, err)) {
         case jdhook::Lookup::found:
+            jid = v;
             break;
         case jdhook::Lookup::unknown_jail:
-            return fail(jd::EX_NOHOST_, err);
+            // A preview of a jail that is not running: its jid is not known
+            // yet, everything else is.
+            if (!o.dry_run)
+                return fail(jd::EX_NOHOST_, err);
+            say(m.name() + " jail " + name + ": " + err + "; its jid is shown as its name", false);
+            break;
         case jdhook::Lookup::failed:
-            return fail(jd::EX_UNAVAILABLE_, err);
+            if (!o.dry_run)
+                return fail(jd::EX_UNAVAILABLE_, err);
+            say(m.name() + " jail " + name + ": " + err + "; its jid is shown as its name", false);
+            break;
         }
     }
     jdhook::Plan plan;
@@ -135,7 +164,7 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
     for (const auto& p : plan.probes) {
         jd::Request req;
         req.op = jd::Op::add;
-        req.probe.jail = std::to_string(plan.jid);
+        req.probe.jail = plan.jid_known ? std::to_string(plan.jid) : plan.label;
         req.probe.label = plan.label; // the jail(8) name, whatever name the hook got
         req.probe.command = p.command;
         req.probe.title = p.title;
@@ -176,14 +205,21 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
 
 int do_stop(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& m) {
     const std::string& name = o.args[2];
-    std::string why;
-    if (!m.valid_name(name, why))
-        return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
+    if (auto rc = bad_name(m, name))
+        return *rc;
     // start registered the probes with the jail(8) name as label: the
     // daemon finds them by it even when the jail is already gone.
     const std::string label = m.jail_name(name);
+    const jdhook::Kind kinds[] = {jdhook::Kind::reboot, jdhook::Kind::snapshot};
+    if (o.dry_run) {
+        // -n changes nothing, for stop too: what would be removed.
+        for (jdhook::Kind k : kinds)
+            std::printf("%s\n",
+                        jdhook::as_remove_line(label, jdhook::probe_title(cfg, m, k)).c_str());
+        return 0;
+    }
     std::uint64_t removed = 0;
-    for (jdhook::Kind k : {jdhook::Kind::reboot, jdhook::Kind::snapshot}) {
+    for (jdhook::Kind k : kinds) {
         jd::Request req;
         req.op = jd::Op::remove;
         req.jail = label;
@@ -202,6 +238,90 @@ int do_stop(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& 
     say(m.name() + " jail " + name + ": removed " + std::to_string(removed) + " probe" +
             (removed == 1 ? "" : "s"),
         false);
+    return 0;
+}
+
+// Whether the probes start would register for the jail are registered now:
+// one line each; exit 0 when all are, 1 when one is missing.
+int do_status(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& m) {
+    const std::string& name = o.args[2];
+    if (auto rc = bad_name(m, name))
+        return *rc;
+    // The daemon lists a probe by its jail's jid and display name (on
+    // Linux "pid:N", whatever the label): the jid is looked up as start
+    // does, and either matches.
+    std::string err;
+    std::optional<long> jid;
+    long v = 0;
+    switch (jdhook::lookup_jid(cfg.jls, m.jail_name(name), v, err)) {
+    case jdhook::Lookup::found:
+        jid = v;
+        break;
+    case jdhook::Lookup::unknown_jail:
+        std::printf("%s: not running\n", name.c_str());
+        return 1;
+    case jdhook::Lookup::failed:
+        return fail(jd::EX_UNAVAILABLE_, err);
+    }
+    jdhook::Plan plan;
+    if (!jdhook::make_plan(cfg, m, name, jid, plan, err))
+        return fail(jd::EX_CONFIG_, err);
+    if (plan.excluded) {
+        std::printf("%s: excluded by the configuration\n", name.c_str());
+        return 0;
+    }
+    jd::Request req;
+    req.op = jd::Op::list;
+    jd::Reply reply;
+    jd::Error e;
+    if (!jd::call_daemon(o.socket, req, reply, e))
+        return fail(e.code, "cannot ask the daemon: " + e.what);
+    if (!reply.ok)
+        return fail(reply.code, "daemon refused the list: " + reply.error);
+    int missing = 0;
+    for (const auto& p : plan.probes) {
+        const jd::ProbeInfo* found = nullptr;
+        for (const auto& info : reply.probes)
+            if ((info.jail == plan.label || info.jid == plan.jid) && info.title == p.title)
+                found = &info;
+        if (found)
+            std::printf("%s: %s registered (id %llu, jid %ld, %s)\n", name.c_str(), p.title.c_str(),
+                        static_cast<unsigned long long>(found->id), found->jid,
+                        found->state.c_str());
+        else
+            std::printf("%s: %s not registered\n", name.c_str(), p.title.c_str());
+        missing += found ? 0 : 1;
+    }
+    if (plan.probes.empty())
+        std::printf("%s: no probes configured\n", name.c_str());
+    return missing == 0 ? 0 : 1;
+}
+
+// The configuration is read as at a jail start, and every manager's plan is
+// made for a sample jail, so that a template error shows now, not at boot.
+int do_check(const Options& o) {
+    jdhook::Config cfg;
+    std::string err;
+    if (!jdhook::load_config(o.config, o.config_given, cfg, err))
+        return fail(jd::EX_CONFIG_, err);
+    for (const auto& m : jdhook::managers()) {
+        jdhook::Plan plan;
+        if (!jdhook::make_plan(cfg, m, "check", 1, plan, err))
+            return fail(jd::EX_CONFIG_, o.config + ": " + err);
+        for (const auto& p : plan.probes) {
+            jd::ProbeSpec spec;
+            spec.jail = "1";
+            spec.label = plan.label;
+            spec.command = p.command;
+            spec.title = p.title;
+            spec.cooldown_s = p.cooldown;
+            jd::Error e;
+            if (!jd::validate(spec, e))
+                return fail(jd::EX_CONFIG_,
+                            o.config + ": [" + m.name() + "] " + p.title + ": " + e.what);
+        }
+    }
+    std::printf("%s: ok\n", o.config.c_str());
     return 0;
 }
 
@@ -250,8 +370,10 @@ int run(int argc, char** argv) {
     const std::string verb = o.args.empty() ? "" : o.args[0];
     if (verb == "list" && o.args.size() == 1)
         return do_list();
+    if (verb == "check" && o.args.size() == 1)
+        return do_check(o);
     bool shape_ok = (verb == "start" && (o.args.size() == 3 || o.args.size() == 4)) ||
-                    (verb == "stop" && o.args.size() == 3);
+                    ((verb == "stop" || verb == "status") && o.args.size() == 3);
     if (!shape_ok) {
         if (!g_hook)
             std::fputs(kUsage, stderr);
@@ -267,10 +389,16 @@ int run(int argc, char** argv) {
     std::string err;
     if (!jdhook::load_config(o.config, o.config_given, cfg, err))
         return fail(jd::EX_CONFIG_, err);
+    // -f, then JAILDAEMON_SOCKET (the client's too), then the configuration.
+    const char* env_socket = std::getenv("JAILDAEMON_SOCKET");
+    if (o.socket.empty() && env_socket != nullptr && *env_socket != '\0')
+        o.socket = env_socket;
     if (o.socket.empty())
         o.socket = cfg.socket.empty() ? std::string(JAILDAEMON_SOCKET) : cfg.socket;
 
-    return verb == "start" ? do_start(o, cfg, *m) : do_stop(o, cfg, *m);
+    if (verb == "start")
+        return do_start(o, cfg, *m);
+    return verb == "stop" ? do_stop(o, cfg, *m) : do_status(o, cfg, *m);
 }
 
 } // namespace

@@ -78,3 +78,22 @@ TEST_CASE("capture keeps stdout, stderr and the exit status apart") {
     CHECK(c.spawn_errno == ENOENT);
     CHECK(err.rfind("/nonexistent/prog: ", 0) == 0);
 }
+
+TEST_CASE("capture: a bare name is looked up in PATH, a signal is 128 + its number") {
+    jd::Captured c;
+    std::string err;
+    REQUIRE(jd::capture({"sh", "-c", "echo hi"}, c, err));
+    CHECK(c.out == "hi\n");
+    CHECK(c.status == 0);
+    REQUIRE(jd::capture({"sh", "-c", "kill -TERM $$"}, c, err));
+    CHECK(c.status == 128 + 15);
+    CHECK_FALSE(jd::capture({"jaildaemon-no-such-program"}, c, err));
+    CHECK(c.spawn_errno == ENOENT);
+    // Standard input is /dev/null: cat ends at once.
+    REQUIRE(jd::capture({"cat"}, c, err, 5000));
+    CHECK(c.out.empty());
+    // At most 64 KiB of output is kept, and a large output does not block.
+    REQUIRE(jd::capture({"sh", "-c", "head -c 200000 /dev/zero"}, c, err));
+    CHECK(c.out.size() >= 64 * 1024);
+    CHECK(c.out.size() < 64 * 1024 + 4096);
+}

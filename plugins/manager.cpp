@@ -9,7 +9,7 @@ namespace {
 
 // Without a snapshot command of the manager's own: a recursive ZFS
 // snapshot of the configured dataset, named by the second.
-constexpr const char* kZfsSnapshot = "zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)";
+constexpr const char* kZfsSnapshot = "{zfs} snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)";
 
 // The comment above each entry says where in the manager's sources (port
 // and version) its hook, commands and name rules were read.
@@ -30,7 +30,7 @@ const Manager kManagers[] = {
         .restart = "{program} onerestart {name}",
         .snapshot = "{program} snapshot {name}",
         .cooldown = 60,
-        .naming = {.underscored = nullptr, .jail_is_safe = true},
+        .naming = {.underscored = nullptr, .jail_is_safe = true, .hook_gets_safe = true},
     }),
     // Bastille (sysutils/bastille 1.x): `bastille restart NAME`, and
     // `bastille zfs NAME snapshot`, which needs bastille_zfs_enable and
@@ -66,12 +66,17 @@ const Manager kManagers[] = {
         .names = {.not_number = true, .why = "a jail name is not a number (numbers are jids)"},
         .naming = {.underscored = "/."},
     }),
-    // iocage (sysutils/py-iocage 1.13, freebsd/iocage,
-    // iocage_lib/ioc_start.py): the exec_poststart property runs on the
-    // host after the jail started, with JID and JNAME ("ioc-" + name) in
-    // its environment; it must exit 0, or iocage stops the jail again. The
-    // jail(8) name is "ioc-" + the name with "." turned into "_"
-    // (ioc_exec.py). `iocage restart NAME`, and `iocage snapshot NAME`,
+    // iocage (sysutils/py-iocage 1.13, freebsd/iocage; iocage/iocage is
+    // archived): ioc_start.py runs the exec_poststart property on the host
+    // after the jail started with ioc_common.runscript: shlex.split of the
+    // property, then /bin/sh -c of the words joined by spaces when there
+    // are several, else an exec of the one word. A non-zero exit stops the
+    // jail again. Its environment differs by release: none of ours up to
+    // 1.10, JID=ioc-NAME and JNAME=NAME (swapped) in 1.11, JID=jid and
+    // JNAME=ioc-NAME from 1.12. So the hook takes the name as an argument
+    // (jaildaemon-iocage-poststart NAME). The jail(8) name is "ioc-" + the
+    // name with "." turned into "_" (ioc_exec.py). `iocage restart NAME`, and `iocage snapshot
+    // NAME`,
     // which names the snapshot %F_%T (UTC) itself: one per second, hence a
     // 2 s cooldown. Names hold letters, digits, ".", "_", "-"
     // (iocage_cli/create.py).
@@ -92,14 +97,20 @@ const Manager kManagers[] = {
     // its environment: _POT_NAME, and _POT_JID once the pot counts as
     // running. The jail(8) name is the pot name, which holds no "."
     // (_is_valid_potname). pot has no restart command: `pot stop -p NAME &&
-    // pot start -p NAME`. `pot snapshot -p NAME` names the snapshot
-    // $(date +%s): one per second, hence a 2 s cooldown.
+    // pot start -p NAME`. `pot snapshot -p NAME` refuses a running pot
+    // (share/pot/snapshot.sh, 0.16.1), and a probe fires only while its pot
+    // runs; what pot itself runs is `zfs snapshot -r
+    // ${POT_ZFS_ROOT}/jails/NAME@$(date +%s)` (_pot_zfs_snap, common.sh),
+    // POT_ZFS_ROOT coming from pot's configuration, which `pot config -q -g
+    // zfs_root` prints. SNAPSHOT does the same; named by the second, hence
+    // a 2 s cooldown.
     Manager({
         .name = "pot",
         .description = "pot jails; hook: pot set-hook -S (post-start script)",
         .program = "pot",
         .restart = "{program} stop -p {name} && {program} start -p {name}",
-        .snapshot = "{program} snapshot -p {name}",
+        .snapshot = "r=$({program} config -q -g zfs_root) && [ -n \"$r\" ] && "
+                    "{zfs} snapshot -r \"$r/jails/\"{name}\"@$(date +%s)\"",
         .cooldown = 2,
         .names = {.banned = ".", .why = "pot names hold no '.'"},
     }),
@@ -230,6 +241,10 @@ std::string Manager::jail_name(const std::string& jail) const {
     if (!s_.naming.jail_is_safe)
         return jail;
     return s_.naming.jail_prefix + safe_name(jail);
+}
+
+std::string Manager::command_name(const std::string& jail) const {
+    return s_.naming.hook_gets_safe ? safe_name(jail) : jail;
 }
 
 std::string Manager::snapshot_template(const Section& cfg) const {

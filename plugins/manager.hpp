@@ -41,6 +41,9 @@ struct Naming {
     // no prefix; iocage: "ioc-"), else the name as given.
     bool jail_is_safe = false;
     const char* jail_prefix = "";
+    // Whether the manager hands its hooks the safe name (ezjail), which its
+    // commands then get too.
+    bool hook_gets_safe = false;
 };
 
 // One jail manager: its Spec, an entry of the table in manager.cpp, and
@@ -80,6 +83,9 @@ class Manager {
     // The jail(8) name of the jail, the one `jls -j` knows and the probes
     // are labelled with (ezjail: the safe name; iocage: "ioc-" + name).
     std::string jail_name(const std::string& jail) const;
+    // The name the manager's commands get ({name}): the one its hook is
+    // handed (ezjail: the safe name), else the name as given.
+    std::string command_name(const std::string& jail) const;
 
     // Default command templates (see command.hpp for the placeholders); the
     // daemon runs the expanded command as /bin/sh -c on the host.

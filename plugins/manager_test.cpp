@@ -72,7 +72,8 @@ TEST_CASE("iocage, pot, AppJail, cbsd defaults") {
     CHECK(lines(plan_for("", "pot", "web", 4)) ==
           std::vector<std::string>{
               "jaildaemon -c 'pot stop -p web && pot start -p web' -j 4 -t REBOOT",
-              "jaildaemon -c 'pot snapshot -p web' -j 4 -r --cooldown 2 -t SNAPSHOT",
+              "jaildaemon -c 'r=$(pot config -q -g zfs_root) && [ -n \"$r\" ] && zfs snapshot -r "
+              "\"$r/jails/\"web\"@$(date +%s)\"' -j 4 -r --cooldown 2 -t SNAPSHOT",
           });
     Plan a = plan_for("", "appjail", "web", 4);
     CHECK(lines(a) ==
@@ -129,12 +130,41 @@ TEST_CASE("ezjail: onerestart without respawn, snapshot with respawn") {
     Plan p = plan_for("", "ezjail", "example.com", 23);
     CHECK(p.safename == "example_com");
     CHECK(lines(p) == std::vector<std::string>{
-                          "jaildaemon -c 'ezjail-admin onerestart example.com' -j 23 -t REBOOT",
-                          "jaildaemon -c 'ezjail-admin snapshot example.com' -j 23 -r --cooldown "
+                          "jaildaemon -c 'ezjail-admin onerestart example_com' -j 23 -t REBOOT",
+                          "jaildaemon -c 'ezjail-admin snapshot example_com' -j 23 -r --cooldown "
                           "60 -t SNAPSHOT",
                       });
     CHECK_FALSE(p.probes[0].respawn);
     CHECK(p.probes[1].respawn);
+    // ezjail hands its hook the safe name: a preview by the dotted name
+    // shows what the hook runs.
+    CHECK(lines(plan_for("", "ezjail", "example_com", 23)) == lines(p));
+}
+
+TEST_CASE("pot: SNAPSHOT is what pot runs itself, zfs snapshot -r of the pot's dataset") {
+    // pot snapshot refuses a running pot, and a probe fires only in one.
+    Plan p = plan_for("zfs = /sbin/zfs\n", "pot", "web", 5);
+    REQUIRE(p.probes.size() == 2);
+    CHECK(p.probes[1].command == "r=$(pot config -q -g zfs_root) && [ -n \"$r\" ] && /sbin/zfs "
+                                 "snapshot -r \"$r/jails/\"web\"@$(date +%s)\"");
+    CHECK(p.probes[1].cooldown == 2u); // named by the second
+    CHECK(p.probes[0].command == "pot stop -p web && pot start -p web");
+}
+
+TEST_CASE("a dry run of a jail that is not running: the jid is a placeholder") {
+    Config c;
+    Plan p;
+    std::string err;
+    REQUIRE(
+        parse_config("[ezjail]\nsnapshot = zfs snapshot tank/{name}@{jid}\n", "t.conf", c, err));
+    REQUIRE(make_plan(c, *find_manager("ezjail"), "example.com", std::nullopt, p, err));
+    CHECK_FALSE(p.jid_known);
+    CHECK(lines(p) == std::vector<std::string>{
+                          "jaildaemon -c 'ezjail-admin onerestart example_com' -j example_com -t "
+                          "REBOOT",
+                          "jaildaemon -c 'zfs snapshot tank/example_com@{jid}' -j example_com -r "
+                          "--cooldown 60 -t SNAPSHOT",
+                      });
 }
 
 TEST_CASE("bastille defaults") {
@@ -166,12 +196,14 @@ TEST_CASE("overrides, titles, uid and opt-out") {
                       "ezjail", "web(1)", 23);
     REQUIRE(p.probes.size() == 2);
     CHECK(p.probes[0].title == "EZJAIL_REBOOT");
-    CHECK(p.probes[0].command == "/usr/local/bin/ezjail-admin onerestart 'web(1)'");
+    CHECK(p.probes[0].command == "/usr/local/bin/ezjail-admin onerestart web_1_");
     CHECK(p.probes[1].title == "EZJAIL_SNAPSHOT");
     CHECK(p.probes[1].command == "zfs snapshot tank/web_1_@x-23");
     CHECK(as_command_line(p, p.probes[0]) ==
-          "jaildaemon -c '/usr/local/bin/ezjail-admin onerestart '\\''web(1)'\\''' -j 23 "
+          "jaildaemon -c '/usr/local/bin/ezjail-admin onerestart web_1_' -j 23 "
           "-u 1001 -g 1001 -t EZJAIL_REBOOT");
+    Plan q = plan_for("[bastille]\nrestart = echo {name}\n", "bastille", "web-1", 23);
+    CHECK(q.probes[0].command == "echo web-1");
 
     Plan only = plan_for("probes = reboot\n", "bastille", "web", 5);
     CHECK(only.probes.size() == 1);
@@ -185,6 +217,23 @@ TEST_CASE("overrides, titles, uid and opt-out") {
     CHECK(ex2.excluded);
     Plan notex = plan_for("[ezjail]\nexclude = web\n", "bastille", "web", 5);
     CHECK_FALSE(notex.excluded);
+    // The name as written in the configuration, the safe name as ezjail
+    // hands it to the hook, and the other way round.
+    CHECK(plan_for("exclude = example.com\n", "ezjail", "example_com", 5).excluded);
+    CHECK(plan_for("exclude = example_com\n", "ezjail", "example.com", 5).excluded);
+    CHECK(plan_for("[iocage]\nexclude = www.lan\n", "iocage", "www_lan", 5).excluded);
+    CHECK_FALSE(plan_for("exclude = example.org\n", "ezjail", "example_com", 5).excluded);
+    CHECK_FALSE(plan_for("exclude = web.1\n", "bastille", "web_1", 5).excluded);
+
+    CHECK(plan_for("probes = both\n", "bastille", "web", 5).probes.size() == 2);
+    CHECK(plan_for("probes = none\n", "bastille", "web", 5).probes.empty());
+    CHECK(plan_for("probes = snapshot reboot\n", "bastille", "web", 5).probes.size() == 2);
+    CHECK(plan_for("[bastille]\nprobes = none\n", "bastille", "web", 5).probes.empty());
+    Config c;
+    std::string err;
+    CHECK_FALSE(parse_config("probes =\n", "t.conf", c, err));
+    CHECK(err == "t.conf:1: probes is empty (write \"none\" for no probes)");
+    CHECK_FALSE(parse_config("probes = both reboot\n", "t.conf", c, err));
 }
 
 TEST_CASE("make_plan refuses bad names and jids") {
@@ -233,7 +282,7 @@ TEST_CASE("snapshot templates: jail.conf and AppJail only with a dataset") {
         CHECK_FALSE(m.snapshot_template(with).empty());
     }
     CHECK(find_manager("jail")->snapshot_template(with) ==
-          "zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)");
+          "{zfs} snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)");
     CHECK(find_manager("ezjail")->no_snapshot_reason(none) == "ezjail has no snapshot command");
 }
 

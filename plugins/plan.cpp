@@ -17,24 +17,21 @@ std::string probe_title(const Config& cfg, const Manager& m, Kind k) {
     return prefix + "_" + t;
 }
 
-namespace {
-
-bool listed(const std::vector<std::string>& list, const std::string& a, const std::string& b) {
-    return std::find(list.begin(), list.end(), a) != list.end() ||
-           std::find(list.begin(), list.end(), b) != list.end();
+bool names_jail(const std::vector<std::string>& list, const Manager& m, const std::string& jail) {
+    const std::string safe = m.safe_name(jail);
+    return std::any_of(list.begin(), list.end(),
+                       [&](const std::string& e) { return e == jail || m.safe_name(e) == safe; });
 }
 
-} // namespace
-
-bool make_plan(const Config& cfg, const Manager& m, const std::string& jail, long jid, Plan& plan,
-               std::string& err) {
+bool make_plan(const Config& cfg, const Manager& m, const std::string& jail,
+               std::optional<long> jid, Plan& plan, std::string& err) {
     std::string why;
     if (!m.valid_name(jail, why)) {
         err = "bad jail name \"" + jail + "\": " + why;
         return false;
     }
-    if (jid <= 0) {
-        err = "bad jid " + std::to_string(jid);
+    if (jid && *jid <= 0) {
+        err = "bad jid " + std::to_string(*jid);
         return false;
     }
     const Section& sec = cfg.section(m.name());
@@ -43,21 +40,25 @@ bool make_plan(const Config& cfg, const Manager& m, const std::string& jail, lon
     plan.jail = jail;
     plan.safename = m.safe_name(jail);
     plan.label = m.jail_name(jail);
-    plan.jid = jid;
-    plan.excluded =
-        listed(cfg.exclude, jail, plan.safename) || listed(sec.exclude, jail, plan.safename);
+    plan.jid = jid.value_or(0);
+    plan.jid_known = jid.has_value();
+    plan.excluded = names_jail(cfg.exclude, m, jail) || names_jail(sec.exclude, m, jail);
     if (plan.excluded)
         return true;
 
+    // The name the manager's commands get: what its hook is handed (ezjail:
+    // the safe name), so that a preview shows what the hook will run.
+    const std::string cmd_name = m.command_name(jail);
     Vars vars;
-    vars["name"] = shell_quote(jail);
+    vars["name"] = shell_quote(cmd_name);
     vars["safename"] = shell_quote(plan.safename);
-    vars["jid"] = std::to_string(jid);
+    vars["jid"] = plan.jid_known ? std::to_string(plan.jid) : "{jid}";
     vars["program"] = sec.program.empty() ? m.default_program() : sec.program;
+    vars["zfs"] = cfg.zfs;
     if (!sec.dataset.empty()) {
         // Expand with the bare names and quote the dataset as one word.
         Vars raw = vars;
-        raw["name"] = jail;
+        raw["name"] = cmd_name;
         raw["safename"] = plan.safename;
         std::string ds;
         if (!expand(sec.dataset, raw, ds, why)) {
@@ -100,7 +101,8 @@ bool make_plan(const Config& cfg, const Manager& m, const std::string& jail, lon
 }
 
 std::string as_command_line(const Plan& plan, const PlannedProbe& p) {
-    std::string s = "jaildaemon -c " + shell_quote(p.command) + " -j " + std::to_string(plan.jid);
+    std::string s = "jaildaemon -c " + shell_quote(p.command) + " -j " +
+                    (plan.jid_known ? std::to_string(plan.jid) : shell_quote(plan.label));
     if (p.respawn)
         s += " -r";
     if (p.uid)
@@ -111,6 +113,14 @@ std::string as_command_line(const Plan& plan, const PlannedProbe& p) {
         s += " --cooldown " + std::to_string(*p.cooldown);
     s += " -t " + shell_quote(p.title);
     return s;
+}
+
+} // namespace jdhook
+
+namespace jdhook {
+
+std::string as_remove_line(const std::string& label, const std::string& title) {
+    return "jaildaemon -x -j " + shell_quote(label) + " -t " + shell_quote(title);
 }
 
 } // namespace jdhook

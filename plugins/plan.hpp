@@ -31,6 +31,9 @@ struct Plan {
     std::string safename; // as the manager spells it in variable names
     std::string label;    // the jail(8) name: what jls -j knows, the probes' label
     long jid = 0;
+    // False for a dry run of a jail that is not running: {jid} stays
+    // unexpanded and the command lines name the jail by its label.
+    bool jid_known = true;
     bool excluded = false; // opted out in the configuration
     std::vector<PlannedProbe> probes;
     // Why a probe asked for is not there ("no SNAPSHOT probe: ...").
@@ -40,11 +43,18 @@ struct Plan {
 // The titles the hook uses for a manager (with title_prefix applied).
 std::string probe_title(const Config& cfg, const Manager& m, Kind k);
 
-// Build the plan for jail (with its jid) under manager m.
-bool make_plan(const Config& cfg, const Manager& m, const std::string& jail, long jid, Plan& plan,
-               std::string& err);
+// Whether list names jail, by its name or its safe name, either way round
+// (ezjail hands its hooks "example_com" for the jail "example.com").
+bool names_jail(const std::vector<std::string>& list, const Manager& m, const std::string& jail);
+
+// Build the plan for jail (with its jid; unset: a placeholder, for a dry
+// run of a jail that is not running) under manager m.
+bool make_plan(const Config& cfg, const Manager& m, const std::string& jail,
+               std::optional<long> jid, Plan& plan, std::string& err);
 
 // The jaildaemon(8) command line that registers the same probe by hand.
 std::string as_command_line(const Plan& plan, const PlannedProbe& p);
+// The jaildaemon(8) command line that removes it.
+std::string as_remove_line(const std::string& label, const std::string& title);
 
 } // namespace jdhook

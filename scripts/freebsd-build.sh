@@ -7,7 +7,7 @@
 # Run as root on Debian 12. It installs what it needs: Debian's Boost 1.81
 # and doctest headers and its tools (apt-get), Zig and meson >= 1.6 from
 # PyPI into a virtualenv, and the sources of the compiled Boost libraries
-# (Program_options, JSON) from Debian's source package
+# (Program_options, Filesystem, JSON) from Debian's source package
 # boost1.81, which it builds for the target. Everything it fetches or
 # builds stays in $JD_FREEBSD_DIR (default: build-freebsd/ in the source
 # tree), so a second run reuses it. The unit-test programs are built too
@@ -80,7 +80,7 @@ ln -sfn /usr/include/boost "$inc/boost"
 ln -sfn /usr/include/doctest "$inc/doctest"
 
 # Boost sources: Debian's boost1.81 source package, of the same version as
-# the installed headers. Only the sources of the two compiled libraries
+# the installed headers. Only the sources of the three compiled libraries
 # are unpacked. Debian's patches (debian/patches) touch none of them.
 boost_version=$(dpkg-query -W -f '${Version}' libboost1.81-dev)
 src=$work/boost-src
@@ -105,26 +105,53 @@ EOF
         (cd "$src" && apt-get source -qq --download-only "boost1.81=$boost_version")
     fi
     rm -rf "$src/boost"
-    say "unpacking program_options, json sources"
+    say "unpacking program_options, filesystem, json sources"
     tar -C "$src" -xJf "$src"/boost1.81_*.orig.tar.xz --wildcards \
-        'boost/libs/program_options/src/*' 'boost/libs/json/src/*'
+        'boost/libs/program_options/src/*' 'boost/libs/filesystem/src/*' \
+        'boost/libs/filesystem/config/*' 'boost/libs/json/src/*'
     touch "$src/stamp-$boost_version"
 fi
 
-# Build the two libraries as static archives, with the defines of their
-# Jamfiles (link=static).
+# Build the three libraries as static archives, with the defines of their
+# Jamfiles (link=static). Boost.Filesystem's Jamfile probes the platform
+# with the programs in libs/filesystem/config: the same probes are compiled
+# here for the target.
 lib=$work/boost-lib
 cxx="zig c++ -target $target -std=c++20 -O2 -fPIC -DNDEBUG -DBOOST_ALL_NO_LIB -isystem $inc"
 if [ ! -f "$lib/stamp-$boost_version-$zig_version" ]; then
     rm -rf "$lib"
     mkdir -p "$lib/obj"
+    fs_defs=BOOST_FILESYSTEM_STATIC_LINK=1
+    for probe in attribute_init_priority:HAS_INIT_PRIORITY stat_st_blksize:HAS_STAT_ST_BLKSIZE \
+        stat_st_mtim:HAS_STAT_ST_MTIM stat_st_mtimensec:HAS_STAT_ST_MTIMENSEC \
+        stat_st_mtimespec:HAS_STAT_ST_MTIMESPEC stat_st_birthtim:HAS_STAT_ST_BIRTHTIM \
+        stat_st_birthtimensec:HAS_STAT_ST_BIRTHTIMENSEC stat_st_birthtimespec:HAS_STAT_ST_BIRTHTIMESPEC \
+        fdopendir_nofollow:HAS_FDOPENDIR_NOFOLLOW posix_at_apis:HAS_POSIX_AT_APIS \
+        statx:HAS_STATX statx_syscall:HAS_STATX_SYSCALL; do
+        if $cxx -I"$srcdir/filesystem/src" -c "$srcdir/filesystem/config/has_${probe%%:*}.cpp" \
+            -o "$lib/obj/probe.o" 2>/dev/null; then
+            fs_defs="$fs_defs BOOST_FILESYSTEM_${probe#*:}"
+        fi
+        # statx and the statx syscall exclude each other (check-statx).
+        case "$fs_defs" in *HAS_STATX) break ;; esac
+    done
+    if ! $cxx -I"$srcdir/filesystem/src" -c "$srcdir/filesystem/config/has_cxx20_atomic_ref.cpp" \
+        -o "$lib/obj/probe.o" 2>/dev/null; then
+        die "the target's C++ library has no std::atomic_ref (Boost.Filesystem would need Boost.Atomic)"
+    fi
+    rm -f "$lib/obj/probe.o"
+    say "Boost.Filesystem configuration: $fs_defs"
     : >"$lib/jobs"
     for f in cmdline config_file options_description parsers variables_map value_semantic \
         positional_options utf8_codecvt_facet convert winmain split; do
         echo "program_options $srcdir/program_options/src/$f.cpp BOOST_PROGRAM_OPTIONS_STATIC_LINK=1" >>"$lib/jobs"
     done
+    for f in codecvt_error_category exception directory operations path path_traits \
+        portability unique_path utf8_codecvt_facet; do
+        echo "filesystem $srcdir/filesystem/src/$f.cpp BOOST_FILESYSTEM_SOURCE $fs_defs" >>"$lib/jobs"
+    done
     echo "json $srcdir/json/src/src.cpp BOOST_JSON_SOURCE BOOST_JSON_STATIC_LINK=1" >>"$lib/jobs"
-    say "building Boost.Program_options, JSON for $target ($(wc -l <"$lib/jobs") files)"
+    say "building Boost.Program_options, Filesystem, JSON for $target ($(wc -l <"$lib/jobs") files)"
     # One compile per line: LIBRARY SOURCE DEFINE...
     export cxx lib srcdir
     # shellcheck disable=SC2016 # expanded by the inner sh
@@ -135,9 +162,9 @@ if [ ! -f "$lib/stamp-$boost_version-$zig_version" ]; then
         for d in "$@"; do defs="$defs -D$d"; done
         mkdir -p "$lib/obj/$name"
         # shellcheck disable=SC2086
-        $cxx $defs -c "$file" -o "$lib/obj/$name/$(basename "$file" .cpp).o"
+        $cxx -I"$srcdir/filesystem/src" $defs -c "$file" -o "$lib/obj/$name/$(basename "$file" .cpp).o"
     ' sh <"$lib/jobs"
-    for name in program_options json; do
+    for name in program_options filesystem json; do
         zig ar rcs "$lib/libboost_$name.a" "$lib/obj/$name"/*.o
     done
     touch "$lib/stamp-$boost_version-$zig_version"

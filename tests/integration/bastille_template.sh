@@ -111,7 +111,8 @@ check_eq "enable: one backup" 1 "$(nbackups)"
 check_file "the backup is the original" "$T/orig" "$(find "$T/backups" -type f)"
 check_file "enable installs the template" "$TPL/Bastillefile" "$B/templates/jaildaemon/probes/Bastillefile"
 check "installed template keeps jail-reboot executable" test -x "$B/templates/jaildaemon/probes/usr/local/sbin/jail-reboot"
-check_eq "jail not running: only jls asked" "jls [-j] [web01] [jid]" "$(calls)"
+check_eq "jail not running: the hook's configuration checked, jls asked" "jaildaemon-hook [check]
+jls [-j] [web01] [jid]" "$(calls)"
 check "jail not running: tells the next steps" grep -q "bastille template web01 jaildaemon/probes" "$T/out"
 check_eq "no temporary file left behind" "jail.conf" "$(ls -A "$B/jails/web01")"
 
@@ -121,12 +122,17 @@ jb enable web01
 check_eq "enable again: exit 0" 0 $?
 check_file "enable again: jail.conf unchanged" "$T/want" "$CONFF"
 check_eq "enable again: no new backup" 1 "$(nbackups)"
-check_eq "running jail: template applied, probes registered" "jls [-j] [web01] [jid]
+check_eq "running jail: template applied, probes registered" "jaildaemon-hook [check]
+jls [-j] [web01] [jid]
 bastille [template] [web01] [jaildaemon/probes]
 jaildaemon-hook [start] [bastille] [web01]" "$(calls)"
 
 jb status web01
-check_eq "status after enable" "web01: enabled" "$(cat "$T/out")"
+check_eq "status after enable" "web01: enabled; running" "$(cat "$T/out")"
+reset_calls
+jb status web01
+check_eq "status: the daemon asked whether the probes are there now" "jls [-j] [web01] [jid]
+jaildaemon-hook [status] [bastille] [web01]" "$(calls)"
 
 reset_calls
 jb disable web01
@@ -137,7 +143,7 @@ check_eq "running jail: commands removed from the jail, probes removed" "jls [-j
 bastille [cmd] [web01] [rm] [-f] [/usr/local/sbin/jail-reboot] [/usr/local/sbin/jail-snapshot]
 jaildaemon-hook [stop] [bastille] [web01]" "$(calls)"
 jb disable web01
-check_eq "disable again: says so" "jaildaemon-bastille: web01: jail.conf not wired" "$(head -n 1 "$T/out")"
+check_eq "disable again: says so" "jaildaemon-bastille: web01: not wired" "$(head -n 1 "$T/out")"
 check_file "disable again: unchanged" "$T/orig" "$CONFF"
 check_eq "disable again: no new backup" 2 "$(nbackups)"
 
@@ -154,5 +160,23 @@ check_eq "jail.conf without closing brace: refused" 1 $?
 check_file "jail.conf without closing brace: unchanged" "$T/broken" "$B/jails/web02/jail.conf"
 jb bogus web01
 check_eq "unknown action: usage" 64 $?
+
+# ALL, as Bastille's own commands take it: every jail (web02 is refused
+# above, so ALL fails for it and wires web01).
+reset_calls
+jb enable ALL
+check_eq "enable ALL: exit 1 (web02 has no closing brace)" 1 $?
+check_file "enable ALL: web01 wired" "$T/want" "$CONFF"
+check "enable ALL: web02 named" grep -q "web02/jail.conf: no closing" "$T/err"
+jb status ALL
+check_eq "status ALL: both jails" "web01: enabled; running
+web02: disabled" "$(cat "$T/out")"
+jb disable ALL
+check_file "disable ALL: web01 unwired" "$T/orig" "$CONFF"
+jb --help
+check_eq "--help: exit 0" 0 $?
+check "--help: usage with ALL" grep -q "^usage: jaildaemon-bastille .*ALL" "$T/out"
+jb -h
+check_eq "-h: exit 0" 0 $?
 
 finish

@@ -42,11 +42,15 @@ sh "$JD_GLUE_DIR/jaildaemon-ezjail" enable "$NAME" >"$T/out" 2>&1
 check_eq "enable a running jail: exit 0" 0 $?
 check "enable: probes registered now" grep -qx \
     "jaildaemon-hook: ezjail jail $NAME (jid $LEADER): registered REBOOT, SNAPSHOT" "$T/out"
-check_eq "enable: jls asked for the jail(8) name only" "jls [-j] [$SAFE] [jid]
+check_eq "enable: jls asked for the jail(8) name only, the in-jail commands copied in by it" \
+    "jls [-j] [$SAFE] [jid]
+jexec [$SAFE] [/bin/sh] [-c] [mkdir -p /usr/local/sbin && cat >/usr/local/sbin/jail-reboot.new && chmod 755 /usr/local/sbin/jail-reboot.new && mv -f /usr/local/sbin/jail-reboot.new /usr/local/sbin/jail-reboot]
+jexec [$SAFE] [/bin/sh] [-c] [mkdir -p /usr/local/sbin && cat >/usr/local/sbin/jail-snapshot.new && chmod 755 /usr/local/sbin/jail-snapshot.new && mv -f /usr/local/sbin/jail-snapshot.new /usr/local/sbin/jail-snapshot]
 jls [-j] [$SAFE] [jid]" "$(calls)"
+# The commands carry the safe name, as when ezjail runs the hook.
 check_eq "two probes, REBOOT without respawn, SNAPSHOT with" \
-    "REBOOT none $ADMIN onerestart $NAME
-SNAPSHOT after $ADMIN snapshot $NAME" "$(probes)"
+    "REBOOT none $ADMIN onerestart $SAFE
+SNAPSHOT after $ADMIN snapshot $SAFE" "$(probes)"
 
 # What rc.d/jail does at the next start of an ezjail jail: read the config
 # file and run jail_SAFE_post_start_script with the jid and the safe name.

@@ -20,14 +20,26 @@ esac
 e2e_start "$JNAME"
 PROG=$(e2e_manager "$M")
 e2e_hook
-printf '[%s]\nprogram = %s\n' "$M" "$PROG" >>"$T/hook.conf"
+printf 'zfs = %s\n[%s]\nprogram = %s\n' "$(e2e_manager zfs)" "$M" "$PROG" >>"$T/hook.conf"
 JAILDAEMON_HOOK=$T/hook
 export JAILDAEMON_HOOK
 
+# The glue as installed (mode 755; the build tree's copy is not executable).
+cp "$JD_GLUE_DIR/jaildaemon-$M-poststart" "$T/poststart"
+chmod 755 "$T/poststart"
 # post_start: run the glue as the manager does.
 post_start() {
     case $M in
-    iocage) JID=$LEADER JNAME=$JNAME sh "$JD_GLUE_DIR/jaildaemon-iocage-poststart" ;;
+    # As iocage 1.13 runs the exec_poststart that jaildaemon-iocage enable
+    # sets (runscript: shlex.split, sh -c; JID and JNAME added to iocage's
+    # own environment, here nothing but PATH, the test's hook and where the
+    # stand-in jls records).
+    iocage)
+        env -i PATH="$PATH" JAILDAEMON_HOOK="$JAILDAEMON_HOOK" STANDIN_LOG="$STANDIN_LOG" \
+            STANDIN_JAILS="$STANDIN_JAILS" python3 \
+            "$JD_SRC/tests/integration/iocage_runscript.py" 1.13 "$NAME" "$1" \
+            "$T/poststart $NAME"
+        ;;
     pot) _POT_NAME=$NAME _POT_JID=$1 sh "$JD_GLUE_DIR/jaildaemon-pot-poststart" ;;
     appjail) APPJAIL_JAILNAME=$NAME sh "$JD_GLUE_DIR/jaildaemon-appjail-poststart" ;;
     cbsd) jname=$NAME sh "$JD_GLUE_DIR/jaildaemon-cbsd-poststart" ;;
@@ -43,9 +55,12 @@ SNAPSHOT after $PROG snapshot $NAME"
 pot)
     REBOOT_CALL="pot [stop] [-p] [$NAME]
 pot [start] [-p] [$NAME]"
-    SNAP_CALL="pot [snapshot] [-p] [$NAME]"
+    # What pot snapshot runs itself (it refuses a running pot): zfs
+    # snapshot -r of the pot's dataset, found from pot's configuration.
+    SNAP_CALL="pot [config] [-q] [-g] [zfs_root]
+zfs [snapshot] [-r] [zroot/pot/jails/$NAME@EPOCH]"
     WANT="REBOOT none $PROG stop -p $NAME && $PROG start -p $NAME
-SNAPSHOT after $PROG snapshot -p $NAME"
+SNAPSHOT after r=\$($PROG config -q -g zfs_root) && [ -n \"\$r\" ] && $T/host/zfs snapshot -r \"\$r/jails/\"$NAME\"@\$(date +%s)\""
     ;;
 appjail)
     REBOOT_CALL="appjail [restart] [$NAME]"
@@ -93,8 +108,8 @@ if [ -n "$SNAP_CALL" ]; then
     reset_calls
     in_jail sh "$T/jail-snapshot" >"$T/out" 2>&1
     check_eq "jail-snapshot inside the jail: exit 0" 0 $?
-    wait_for 10 recorded "$(printf '%s\n' "$SNAP_CALL" | tail -n 1 | sed 's/[][]/\\&/g')"
-    check_eq "the host ran the snapshot command" "$SNAP_CALL" "$(calls)"
+    wait_for 10 recorded "$(printf '%s\n' "$SNAP_CALL" | tail -n 1 | sed 's/[][]/\\&/g; s/EPOCH/[0-9]*/')"
+    check_eq "the host ran the snapshot command" "$SNAP_CALL" "$(calls | sed 's/@[0-9][0-9]*\]$/@EPOCH]/')"
     wait_for 10 respawned
     check_eq "SNAPSHOT came back (respawn)" "1 up" "$(probe_state SNAPSHOT)"
 else
@@ -114,9 +129,23 @@ else
     check_eq "REBOOT gone after its trigger (no respawn)" 0 "$(probe_count)"
 fi
 
-# stop takes away what start registered, by the jail(8) name.
+# status asks the daemon whether the probes are registered right now.
 post_start "$LEADER" >/dev/null 2>&1
+"$T/hook" status "$M" "$NAME" >"$T/out" 2>&1
+check_eq "$M status, registered: exit 0" 0 $?
+check "$M status: REBOOT registered" grep -q "^$NAME: REBOOT registered (id [0-9]*, jid $LEADER, " "$T/out"
+# -n stop changes nothing.
+"$T/hook" -n stop "$M" "$NAME" >"$T/out" 2>&1
+check_eq "$M -n stop: exit 0" 0 $?
+check_eq "$M -n stop: the probes are still there" "$WANT" "$(probes)"
+# stop takes away what start registered, by the jail(8) name.
 "$T/hook" stop "$M" "$NAME" >"$T/out" 2>&1
 check_eq "$M stop: exit 0" 0 $?
 check_eq "$M stop: no probes left" 0 "$(probe_count)"
+"$T/hook" status "$M" "$NAME" >"$T/out" 2>&1
+check_eq "$M status, after stop: exit 1" 1 $?
+check "$M status, after stop: says so" grep -qx "$NAME: REBOOT not registered" "$T/out"
+"$T/hook" status "$M" other >"$T/out" 2>&1
+check_eq "$M status of a jail that is not running: exit 1" 1 $?
+check_eq "$M status of a jail that is not running: says so" "other: not running" "$(cat "$T/out")"
 finish

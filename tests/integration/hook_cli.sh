@@ -16,17 +16,20 @@ db 3
 ioc-www_lan 11
 JAILS
 
+# ezjail hands its hook the safe name: the preview by either name shows the
+# commands the real hook runs.
 out=$("$H" -C /dev/null -n start ezjail example.com 23)
-check_eq "ezjail dry-run, jid given" \
-    "jaildaemon -c 'ezjail-admin onerestart example.com' -j 23 -t REBOOT
-jaildaemon -c 'ezjail-admin snapshot example.com' -j 23 -r --cooldown 60 -t SNAPSHOT" "$out"
+check_eq "ezjail dry-run, jid given: the safe name, as the hook gets it" \
+    "jaildaemon -c 'ezjail-admin onerestart example_com' -j 23 -t REBOOT
+jaildaemon -c 'ezjail-admin snapshot example_com' -j 23 -r --cooldown 60 -t SNAPSHOT" "$out"
+check_eq "ezjail dry-run by the safe name: the same" "$out" "$("$H" -C /dev/null -n start ezjail example_com 23)"
 check_eq "a given jid needs no jls" "" "$(calls)"
 
 reset_calls
 out=$("$H" -C /dev/null -n start ezjail example.com)
 check_eq "ezjail dry-run, jid from jls" \
-    "jaildaemon -c 'ezjail-admin onerestart example.com' -j 23 -t REBOOT
-jaildaemon -c 'ezjail-admin snapshot example.com' -j 23 -r --cooldown 60 -t SNAPSHOT" "$out"
+    "jaildaemon -c 'ezjail-admin onerestart example_com' -j 23 -t REBOOT
+jaildaemon -c 'ezjail-admin snapshot example_com' -j 23 -r --cooldown 60 -t SNAPSHOT" "$out"
 check_eq "jid looked up by the jail(8) name, the safe name" "jls [-j] [example_com] [jid]" "$(calls)"
 
 reset_calls
@@ -65,7 +68,7 @@ probes = reboot
 CONF
 out=$("$H" -C "$T/full.conf" -n start ezjail example.com 23)
 check_eq "overrides: program, snapshot template, titles, uid, gid" \
-    "jaildaemon -c '/usr/local/bin/ezjail-admin onerestart example.com' -j 23 -u 1001 -g 1002 -t EZJAIL_REBOOT
+    "jaildaemon -c '/usr/local/bin/ezjail-admin onerestart example_com' -j 23 -u 1001 -g 1002 -t EZJAIL_REBOOT
 jaildaemon -c 'zfs snapshot -r tank/ez/example_com@manual-23' -j 23 -r -u 1001 -g 1002 --cooldown 60 -t EZJAIL_SNAPSHOT" "$out"
 out=$("$H" -C "$T/full.conf" -n start bastille web01)
 check_eq "per-manager probes" \
@@ -85,9 +88,9 @@ done
 check_eq "iocage dry-run" \
     "jaildaemon -c 'iocage restart www' -j 5 -t REBOOT
 jaildaemon -c 'iocage snapshot www' -j 5 -r --cooldown 2 -t SNAPSHOT" "$(cat "$T/dry-iocage")"
-check_eq "pot dry-run: stop then start (pot has no restart)" \
+check_eq "pot dry-run: stop then start (pot has no restart), zfs snapshot -r as pot does it" \
     "jaildaemon -c 'pot stop -p www && pot start -p www' -j 5 -t REBOOT
-jaildaemon -c 'pot snapshot -p www' -j 5 -r --cooldown 2 -t SNAPSHOT" "$(cat "$T/dry-pot")"
+jaildaemon -c 'r=\$(pot config -q -g zfs_root) && [ -n \"\$r\" ] && zfs snapshot -r \"\$r/jails/\"www\"@\$(date +%s)\"' -j 5 -r --cooldown 2 -t SNAPSHOT" "$(cat "$T/dry-pot")"
 check_eq "appjail dry-run: no SNAPSHOT, and why" \
     "jaildaemon-hook: appjail jail www: no SNAPSHOT probe: AppJail has no working snapshot command (appjail zfs snapshot gives zfs no @name): set \"dataset\" in [appjail], e.g. zroot/appjail/jails/{name}
 jaildaemon -c 'appjail restart www' -j 5 -t REBOOT" "$(cat "$T/dry-appjail")"
@@ -189,7 +192,7 @@ bastille  Bastille jails; hook: exec.poststart in the jail's jail.conf
 jail      jail.conf jails of rc.d/jail; hook: exec.poststart
             program:  service
             restart:  {program} jail restart {name}
-            snapshot: zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)   (only with "dataset" set)
+            snapshot: {zfs} snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)   (only with "dataset" set)
             cooldown: 2 s between snapshots
 iocage    iocage jails; hook: the exec_poststart property
             program:  iocage
@@ -199,12 +202,12 @@ iocage    iocage jails; hook: the exec_poststart property
 pot       pot jails; hook: pot set-hook -S (post-start script)
             program:  pot
             restart:  {program} stop -p {name} && {program} start -p {name}
-            snapshot: {program} snapshot -p {name}
+            snapshot: r=$({program} config -q -g zfs_root) && [ -n "$r" ] && {zfs} snapshot -r "$r/jails/"{name}"@$(date +%s)"
             cooldown: 2 s between snapshots
 appjail   AppJail jails; hook: poststart() of the jail's InitScript
             program:  appjail
             restart:  {program} restart {name}
-            snapshot: zfs snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)   (only with "dataset" set)
+            snapshot: {zfs} snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)   (only with "dataset" set)
             cooldown: 2 s between snapshots
 cbsd      cbsd jails; hook: jails-system/JNAME/master_poststart.d/
             program:  cbsd
@@ -215,9 +218,85 @@ docker    Docker containers (Linux); hook: jaildaemon-docker-watch
             program:  docker
             restart:  {program} restart {name}
             snapshot: none: docker has no snapshot command
-placeholders: {program} {name} {safename} {jid} {dataset}
+placeholders: {program} {name} {safename} {jid} {dataset} {zfs}
+placeholders: {program} {name} {safename} {jid} {dataset} {zfs}
 LIST
 check_file "list: all eight managers and their default commands" "$T/want" "$T/out"
 check_eq "version" "jaildaemon-hook $JD_VERSION" "$("$H" -V)"
+
+# --- the traps a new user fell into ------------------------------------------
+# -n changes nothing, for stop too: it prints what would be removed and
+# never talks to the daemon (the socket here does not exist).
+"$H" -C /dev/null -n -f "$NOSOCK" stop bastille web01 >"$T/out" 2>"$T/err"
+check_eq "-n stop: exit 0 without a daemon (nothing sent)" 0 $?
+check_eq "-n stop: what would be removed" "jaildaemon -x -j web01 -t REBOOT
+jaildaemon -x -j web01 -t SNAPSHOT" "$(cat "$T/out")"
+"$H" -C /dev/null -n -f "$NOSOCK" stop ezjail example.com >"$T/out" 2>"$T/err"
+check "-n stop ezjail: by the jail(8) name" grep -qx "jaildaemon -x -j example_com -t REBOOT" "$T/out"
+
+# exclude matches a name or its safe name, whichever the hook is given.
+printf 'exclude = example.com\n' >"$T/ex.conf"
+out=$("$H" -C "$T/ex.conf" -n start ezjail example_com 23)
+check_eq "exclude = example.com excludes what ezjail hands the hook, example_com" \
+    "jaildaemon-hook: ezjail jail example_com is excluded by the configuration; no probes" "$out"
+printf '[ezjail]\nexclude = example_com\n' >"$T/ex2.conf"
+check "exclude by the safe name excludes the dotted name" grep -q "is excluded" <<EOT
+$("$H" -C "$T/ex2.conf" -n start ezjail example.com 23)
+EOT
+
+# probes: what the documentation says it takes.
+printf 'probes = both\n' >"$T/both.conf"
+check_eq "probes = both: two" 2 "$("$H" -C "$T/both.conf" -n start bastille web01 7 | wc -l | tr -d ' ')"
+printf 'probes = none\n' >"$T/none.conf"
+check_eq "probes = none: none, and says so" "jaildaemon-hook: bastille jail web01: no probes configured" \
+    "$("$H" -C "$T/none.conf" -n start bastille web01 7)"
+
+# check: the configuration as a jail start reads it.
+"$H" -C "$T/full.conf" check >"$T/out" 2>"$T/err"
+check_eq "check, good configuration: exit 0" 0 $?
+check_eq "check, good configuration: says so" "$T/full.conf: ok" "$(cat "$T/out")"
+printf '# a comment\nprobes = sometimes\n' >"$T/bad2.conf"
+"$H" -C "$T/bad2.conf" check >"$T/out" 2>"$T/err"
+check_eq "check, bad configuration: EX_CONFIG" 78 $?
+check_eq "check, bad configuration: file and line" \
+    "jaildaemon-hook: $T/bad2.conf:2: unknown probe \"sometimes\" (known: reboot, snapshot, both, none)" \
+    "$(cat "$T/err")"
+printf '[bastille]\nrestart = {nmae} restart\n' >"$T/bad3.conf"
+"$H" -C "$T/bad3.conf" check >"$T/out" 2>"$T/err"
+check_eq "check, unknown placeholder: EX_CONFIG" 78 $?
+check "check, unknown placeholder: file and line" grep -q "bad3.conf:2: " "$T/err"
+"$H" -C "$T/missing.conf" check >"$T/out" 2>"$T/err"
+check_eq "check, missing explicit file: EX_CONFIG" 78 $?
+# The sample, every key set as it documents it, is what the parser takes.
+sed -E 's/^#([a-z_]+ = )/\1/' "$JD_SRC/plugins/jaildaemon-hook.conf.sample" >"$T/sample.conf"
+check "the sample with every key set: check passes" "$H" -C "$T/sample.conf" check
+check "the sample sets every key it documents" test "$(grep -c '^[a-z_]* = ' "$T/sample.conf")" -ge 30
+# At a jail start the same error is one line with file and line, and the
+# jail goes on.
+"$H" --hook -C "$T/bad2.conf" start bastille web01 7 >"$T/out" 2>"$T/err"
+check_eq "bad configuration at a jail start: exit 0" 0 $?
+check "bad configuration at a jail start: file and line" grep -q "bad2.conf:2: unknown probe" "$T/err"
+
+# The dry run of a jail that is not running: its name stands for the jid.
+reset_calls
+"$H" -C /dev/null -n start ezjail stopped.example.com >"$T/out" 2>"$T/err"
+check_eq "dry run of a stopped jail: exit 0" 0 $?
+check_eq "dry run of a stopped jail: the commands the hook will run" \
+    "jaildaemon-hook: ezjail jail stopped.example.com: jail \"stopped_example_com\" is not running (jls: jail \"stopped_example_com\" not found); its jid is shown as its name
+jaildaemon -c 'ezjail-admin onerestart stopped_example_com' -j stopped_example_com -t REBOOT
+jaildaemon -c 'ezjail-admin snapshot stopped_example_com' -j stopped_example_com -r --cooldown 60 -t SNAPSHOT" \
+    "$(cat "$T/out")"
+"$H" -C /dev/null -f "$NOSOCK" start ezjail stopped.example.com >"$T/out" 2>"$T/err"
+check_eq "real start of a stopped jail: still EX_NOHOST" 68 $?
+
+# JAILDAEMON_SOCKET is the default socket; -f wins.
+JAILDAEMON_SOCKET=$T/env.pipe "$H" -C /dev/null start bastille web01 7 >"$T/out" 2>"$T/err"
+check "JAILDAEMON_SOCKET: used" grep -q "$T/env.pipe" "$T/err"
+JAILDAEMON_SOCKET=$T/env.pipe "$H" -C /dev/null -f "$NOSOCK" start bastille web01 7 >"$T/out" 2>"$T/err"
+check "JAILDAEMON_SOCKET: -f wins" grep -q "$NOSOCK" "$T/err"
+
+# status asks the daemon.
+"$H" -C /dev/null -f "$NOSOCK" status bastille web01 >"$T/out" 2>"$T/err"
+check_eq "status without a daemon: EX_UNAVAILABLE" 69 $?
 
 finish

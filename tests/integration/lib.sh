@@ -35,6 +35,11 @@ standins() {
 standins "$BIN" jls jexec ezjail-admin bastille zfs service iocage pot appjail cbsd
 PATH=$BIN:$PATH
 export PATH
+# The enable/disable/status helpers source their shared part from the build
+# tree and copy the in-jail commands from the source tree.
+JAILDAEMON_HELPER=$JD_GLUE_DIR/jaildaemon-helper.sh
+JAILDAEMON_JAIL_COMMANDS=$JD_SRC/bastille-template/jaildaemon/probes/usr/local/sbin
+export JAILDAEMON_HELPER JAILDAEMON_JAIL_COMMANDS
 
 cleanup_lib() {
     if [ "$FAILS" != 0 ] || [ -n "${KEEP:-}" ]; then

@@ -8,10 +8,14 @@
 case ${1:-} in
 shell)
     need_tool shellcheck
-    for f in \
-        "$JD_GLUE_DIR/jaildaemon-ezjail" \
-        "$JD_GLUE_DIR/jaildaemon-ezjail-poststart" \
-        "$JD_GLUE_DIR/jaildaemon-bastille" \
+    # The shell glue of every manager, as built.
+    glue=
+    for g in ezjail ezjail-poststart bastille iocage iocage-poststart pot pot-poststart \
+        appjail appjail-poststart cbsd cbsd-poststart helper.sh; do
+        glue="$glue $JD_GLUE_DIR/jaildaemon-$g"
+    done
+    # shellcheck disable=SC2086 # paths without spaces, one word each
+    for f in $glue \
         "$JD_RCD_DIR/jaildaemon" \
         "$JD_SRC/bastille-template/jaildaemon/probes/usr/local/sbin/jail-reboot" \
         "$JD_SRC/bastille-template/jaildaemon/probes/usr/local/sbin/jail-snapshot" \
@@ -22,8 +26,8 @@ shell)
     # Bashisms are reported by "shellcheck -s sh" (SC3xxx); dash, the strictest
     # common POSIX shell, must parse them too.
     if command -v dash >/dev/null 2>&1; then
-        for f in "$JD_GLUE_DIR/jaildaemon-ezjail" "$JD_GLUE_DIR/jaildaemon-ezjail-poststart" \
-            "$JD_GLUE_DIR/jaildaemon-bastille" "$JD_RCD_DIR/jaildaemon"; do
+        # shellcheck disable=SC2086
+        for f in $glue "$JD_RCD_DIR/jaildaemon"; do
             check "dash -n ${f##*/}" dash -n "$f"
         done
     fi
@@ -38,7 +42,8 @@ man)
             grep -v -e 'STYLE: referenced manual not found' -e 'mandoc\.db')
         check_eq "mandoc -Tlint ${f#"$JD_SRC"/}" "" "$out"
     done
-    for page in jaildaemon jaildaemon-hook jaildaemon-ezjail jaildaemon-bastille; do
+    for page in jaildaemon jaildaemon-hook jaildaemon-ezjail jaildaemon-bastille \
+        jaildaemon-iocage jaildaemon-pot jaildaemon-appjail jaildaemon-cbsd; do
         check "man page of $page" test -f "$JD_SRC/man/$page.8"
         check "man/meson.build installs $page.8" grep -q "'$page\.8'" "$JD_SRC/man/meson.build"
     done

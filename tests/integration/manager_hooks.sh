@@ -18,19 +18,56 @@ run() {
         "$@" sh "$G/jaildaemon-$_s-poststart" >"$T/out" 2>"$T/err"
 }
 
+# iocage: run as iocage's runscript runs exec_poststart (shlex.split, then
+# /bin/sh -c of the words or an exec of the one word), with nothing but the
+# environment iocage gives it, for the three conventions iocage has had
+# (none up to 1.10, JID=ioc-NAME JNAME=NAME in 1.11, JID=jid JNAME=ioc-NAME
+# from 1.12). The glue's default hook path is replaced by a wrapper that
+# records how it was called, since no environment of ours gets through.
+cat >"$T/hookwrap" <<WRAP
+#!/bin/sh
+STANDIN_LOG=$STANDIN_LOG STANDIN_EXIT=\$(cat "$T/hook-exit") exec "$BIN/jaildaemon-hook" "\$@"
+WRAP
+chmod 755 "$T/hookwrap"
+echo 0 >"$T/hook-exit"
+sed "s|$JD_SBINDIR/jaildaemon-hook|$T/hookwrap|" "$G/jaildaemon-iocage-poststart" >"$T/iocage-poststart"
+chmod 755 "$T/iocage-poststart"
+ioc() { # ioc RELEASE PROPERTY: iocage starts jail www.lan, jid 11
+    env -i PATH=/usr/bin:/bin python3 "$JD_SRC/tests/integration/iocage_runscript.py" \
+        "$1" www.lan 11 "$2" >"$T/out" 2>"$T/err"
+}
+need_tool python3
+for rel in 1.13 1.12 1.11 1.10; do
+    reset_calls
+    ioc "$rel" "$T/iocage-poststart www.lan"
+    check_eq "iocage $rel: exit 0" 0 $?
+    case $rel in
+    1.1[23]) want="jaildaemon-hook [--hook] [start] [iocage] [www.lan] [11]" ;;
+    *) want="jaildaemon-hook [--hook] [start] [iocage] [www.lan]" ;;
+    esac
+    check_eq "iocage $rel: the name from the argument, the jid when iocage gives a number" \
+        "$want" "$(calls)"
+done
 reset_calls
-run iocage JID=11 JNAME=ioc-www.lan
-check_eq "iocage: exit 0" 0 $?
-check_eq "iocage: name without ioc-, dots kept, and the jid" \
-    "jaildaemon-hook [--hook] [start] [iocage] [www.lan] [11]" "$(calls)"
+ioc 1.13 "$T/iocage-poststart"
+check_eq "iocage 1.13 without the name argument: JNAME serves" \
+    "jaildaemon-hook [--hook] [start] [iocage] [www_lan] [11]" "$(calls)"
 reset_calls
-run iocage JNAME=ioc-web
-check_eq "iocage without JID: jls asked by the hook" "jaildaemon-hook [--hook] [start] [iocage] [web]" "$(calls)"
+ioc 1.11 "$T/iocage-poststart"
+check_eq "iocage 1.11 without the name argument: its swapped JNAME serves" \
+    "jaildaemon-hook [--hook] [start] [iocage] [www_lan]" "$(calls)"
 reset_calls
-run iocage JID=11 JNAME=web
-check_eq "iocage: JNAME without ioc-: exit 0" 0 $?
-check_eq "iocage: JNAME without ioc-: nothing called" "" "$(calls)"
-check "iocage: JNAME without ioc-: says so" grep -q 'JNAME is "web", not ioc-NAME' "$T/err"
+ioc 1.10 "$T/iocage-poststart"
+check_eq "iocage 1.10 without the name argument: exit 0 (the jail keeps running)" 0 $?
+check_eq "iocage 1.10 without the name argument: nothing called" "" "$(calls)"
+check "iocage 1.10 without the name argument: says what to set" \
+    grep -q 'set exec_poststart to ".*jaildaemon-iocage-poststart NAME"' "$T/err"
+echo 75 >"$T/hook-exit"
+reset_calls
+ioc 1.13 "$T/iocage-poststart www.lan"
+check_eq "iocage: the helper fails, exec_poststart still succeeds" 0 $?
+check "iocage: the helper was called" test -s "$STANDIN_LOG"
+echo 0 >"$T/hook-exit"
 
 reset_calls
 run pot _POT_NAME=web _POT_JID=12
@@ -58,7 +95,7 @@ reset_calls
 run cbsd
 check_eq "cbsd without jname: nothing called" "" "$(calls)"
 
-for m in iocage pot appjail cbsd; do
+for m in pot appjail cbsd; do
     reset_calls
     STANDIN_EXIT=75 run "$m" JID=3 JNAME=ioc-web _POT_NAME=web APPJAIL_JAILNAME=web jname=web
     check_eq "$m: exit 0 even when the helper fails" 0 $?

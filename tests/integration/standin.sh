@@ -13,7 +13,8 @@
 # (jid or name) and `jexec [-l] [-u|-U user] JAIL CMD...` succeeds only for a
 # running JAIL; both fail as the real ones do for any other. pgrep exits
 # $STANDIN_PGREP_EXIT (default 0). Everything else exits $STANDIN_EXIT
-# (default 0) and prints nothing.
+# (default 0) and prints nothing, but for the parts of iocage and pot that
+# keep state (see below).
 
 me=${0##*/}
 line=$me
@@ -84,6 +85,62 @@ jexec)
     ;;
 pgrep)
     exit "${STANDIN_PGREP_EXIT:-0}"
+    ;;
+iocage)
+    # iocage 1.13 as far as the helpers use it: `get PROP NAME` (the
+    # default of exec_poststart is /usr/bin/true), `set PROP=VALUE NAME`,
+    # `list -H` (tab-separated JID NAME STATE RELEASE IP4). The jails are
+    # the directories of $STANDIN_IOCAGE, one file per property set.
+    d=${STANDIN_IOCAGE:-/nonexistent}
+    case ${1:-} in
+    get)
+        [ -d "$d/$3" ] || {
+            echo "$3 not found!" >&2
+            exit 1
+        }
+        if [ -f "$d/$3/$2" ]; then cat "$d/$3/$2"; else echo /usr/bin/true; fi
+        ;;
+    set)
+        [ -d "$d/$3" ] || {
+            echo "$3 not found!" >&2
+            exit 1
+        }
+        printf '%s\n' "${2#*=}" >"$d/$3/${2%%=*}"
+        ;;
+    list)
+        for j in "$d"/*/; do
+            [ -d "$j" ] || continue
+            j=${j%/}
+            printf '%s\t%s\tdown\t14.3-RELEASE\t-\n' - "${j##*/}"
+        done
+        ;;
+    esac
+    exit "${STANDIN_EXIT:-0}"
+    ;;
+pot)
+    # pot 0.16.1 as far as jaildaemon uses it: `config -q -g zfs_root|fs_root`
+    # from $STANDIN_POT_ZFS_ROOT and $STANDIN_POT_FS_ROOT, `set-hook -p NAME
+    # -S SCRIPT` (a copy to FS_ROOT/jails/NAME/conf/poststart.sh), and
+    # `snapshot -p NAME`, which refuses a running pot as pot does
+    # (share/pot/snapshot.sh).
+    case ${1:-} in
+    config)
+        case $4 in
+        zfs_root) echo "${STANDIN_POT_ZFS_ROOT:-zroot/pot}" ;;
+        fs_root) echo "${STANDIN_POT_FS_ROOT:-/opt/pot}" ;;
+        esac
+        ;;
+    set-hook)
+        cp "$5" "${STANDIN_POT_FS_ROOT:-/opt/pot}/jails/$3/conf/poststart.sh" || exit 1
+        ;;
+    snapshot)
+        if find_jail "$3"; then
+            echo "###> The pot $3 is still running. Snapshot is possible only for stopped pots" >&2
+            exit 1
+        fi
+        ;;
+    esac
+    exit "${STANDIN_EXIT:-0}"
     ;;
 esac
 exit "${STANDIN_EXIT:-0}"
