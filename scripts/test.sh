@@ -60,6 +60,7 @@ if ! $quick; then
     # Debian: the .deb built from a copy of the checkout, lintian, then
     # installed, used and purged in a copy of this machine.
     stage deb "$top/tests/packaging/deb.sh"
+    stage release-tarball "$top/tests/packaging/release_check.sh"
 fi
 
 python3 - "$logs" <<'PY'

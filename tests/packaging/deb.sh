@@ -48,10 +48,11 @@ if [ "${1:-}" = --inside ]; then
     chroot "$r" /bin/bash /tmp/deb.sh --chroot
     rc=$?
     # What the package left: the files of the upper layer, but dpkg's own
-    # records of the install and removal.
+    # records of the install and removal and man-db's index (its trigger).
     (cd "$W/ovl/upper" && find . ! -type d | sed 's|^\./|/|') |
         grep -v -e '^/var/lib/dpkg/' -e '^/var/log/dpkg\.log$' \
-            -e '^/var/cache/debconf/' -e '^/etc/ld\.so\.cache$' >"$W/left" || true
+            -e '^/var/cache/debconf/' -e '^/etc/ld\.so\.cache$' -e '^/var/cache/man/' \
+            >"$W/left" || true
     if [ -s "$W/left" ]; then
         echo "not ok - purge left files behind:"
         sed 's/^/    /' "$W/left"
@@ -75,8 +76,8 @@ if [ "${1:-}" = --chroot ]; then
     check "the daemon and the probe are installed" test -x "$JD" -a -x "$PROBE"
     check "the unit is enabled (deb-systemd-helper)" \
         test -L /etc/systemd/system/multi-user.target.wants/jaildaemon.service
-    check "deb-systemd-helper knows it enabled" \
-        deb-systemd-helper --quiet was-enabled jaildaemon.service
+    check "deb-systemd-helper recorded the enablement" \
+        test -f /var/lib/systemd/deb-systemd-helper-enabled/jaildaemon.service.dsh-also
     check "/etc/default/jaildaemon is a conffile" \
         grep -qx ' /etc/default/jaildaemon [0-9a-f]*' \
         <(dpkg-query -W -f '${Conffiles}\n' jaildaemon)
@@ -117,7 +118,7 @@ if [ "${1:-}" = --chroot ]; then
         /var/lib/jaildaemon/state.json.journal
     in_jail "$LEADER" pkill -HUP -f '^DEBPROBE$'
     check_eq "pkill inside the jail found the probe" 0 $?
-    check "the host command ran" wait_for 10 grep -qx triggered "$T/hostonly/effect"
+    check "the host command ran" wait_for 10 grep -qsx triggered "$T/hostonly/effect"
     kill "$DAEMON_PID"
     check "the daemon stops on SIGTERM" wait_for 10 sh -c '! kill -0 "$1" 2>/dev/null' - "$DAEMON_PID"
     wait "$DAEMON_PID" 2>/dev/null
@@ -134,7 +135,8 @@ if [ "${1:-}" = --chroot ]; then
     check "purged: /etc/default/jaildaemon" test ! -e /etc/default/jaildaemon
     check "purged: /var/lib/jaildaemon" test ! -e /var/lib/jaildaemon
     check "purged: the unit's enablement" \
-        test ! -e /etc/systemd/system/multi-user.target.wants/jaildaemon.service
+        test ! -e /etc/systemd/system/multi-user.target.wants/jaildaemon.service \
+        -a ! -e /var/lib/systemd/deb-systemd-helper-enabled/jaildaemon.service.dsh-also
     check "purged: dpkg knows no jaildaemon" sh -c '! dpkg-query -W jaildaemon 2>/dev/null'
     finish
 fi
