@@ -93,7 +93,7 @@ TEST_SUITE("cli") {
         CHECK(o.daemon.socket == JAILDAEMON_SOCKET);
         CHECK(o.socket == JAILDAEMON_SOCKET);
         // The OS's run directory (meson.build): /run on Linux, /var/run on
-        // FreeBSD; tests/packaging/default_paths.sh checks which.
+        // FreeBSD; tests/packaging/default_paths.sh and deb.sh check which.
         CHECK(std::string(JAILDAEMON_SOCKET).ends_with("run/jaildaemon.pipe"));
         CHECK(std::string(JAILDAEMON_PIDFILE).ends_with("run/jaildaemon.pid"));
     }
