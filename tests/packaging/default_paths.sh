@@ -33,8 +33,15 @@ for p in "$run/jaildaemon.pipe" "$run/jaildaemon.pid" "$state/state.json"; do
         fail=1
     fi
 done
-if grep -q '%%' "$man"; then
-    echo "not ok - jaildaemon.8: a %%WORD%% left"
+hook=$root/share/man/man8/jaildaemon-hook.8
+if grep -qx "\.Pa $run/jaildaemon.pipe" "$hook"; then
+    echo "ok - jaildaemon-hook.8: $run/jaildaemon.pipe"
+else
+    echo "not ok - jaildaemon-hook.8 lacks $run/jaildaemon.pipe"
+    fail=1
+fi
+if grep -q '%%' "$man" "$hook"; then
+    echo "not ok - a %%WORD%% left in a man page"
     fail=1
 fi
 exit "$fail"
