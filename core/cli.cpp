@@ -130,6 +130,11 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
                    "state", "cooldown", "max-commands", "command-timeout"},
                   "-D"))
             return false;
+        if (has("foreground") && has("log")) {
+            err.set(EX_USAGE_,
+                    "--log does not go with -F: a foreground daemon logs to standard error");
+            return false;
+        }
         out.mode = Mode::daemon;
         DaemonOptions& d = out.daemon;
         d.foreground = has("foreground");

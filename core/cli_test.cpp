@@ -92,19 +92,25 @@ TEST_SUITE("cli") {
         CHECK(o.daemon.pidfile == JAILDAEMON_PIDFILE);
         CHECK(o.daemon.socket == JAILDAEMON_SOCKET);
         CHECK(o.socket == JAILDAEMON_SOCKET);
-        CHECK(std::string(JAILDAEMON_SOCKET) == "/var/run/jaildaemon.pipe");
-        CHECK(std::string(JAILDAEMON_PIDFILE) == "/var/run/jaildaemon.pid");
+        // The OS's run directory (meson.build): /run on Linux, /var/run on
+        // FreeBSD; tests/packaging/default_paths.sh and deb.sh check which.
+        CHECK(std::string(JAILDAEMON_SOCKET).ends_with("run/jaildaemon.pipe"));
+        CHECK(std::string(JAILDAEMON_PIDFILE).ends_with("run/jaildaemon.pid"));
     }
 
     TEST_CASE("-D with the new daemon options") {
-        CliOptions o = accept({"-D", "-F", "--probe", "/usr/libexec/p", "--log", "/tmp/jd.log",
+        CliOptions o = accept({"-D", "--probe", "/usr/libexec/p", "--log", "/tmp/jd.log",
                                "--allow-host", "-f", "/tmp/s"});
         CHECK(o.mode == Mode::daemon);
-        CHECK(o.daemon.foreground == true);
+        CHECK(o.daemon.foreground == false);
         CHECK(o.daemon.probe_path == "/usr/libexec/p");
         CHECK(o.daemon.log_file == "/tmp/jd.log");
         CHECK(o.daemon.allow_host == true);
         CHECK(o.daemon.socket == "/tmp/s");
+        // A foreground daemon logs to standard error (systemd: the
+        // journal): --log is refused, never ignored.
+        refuse_exactly({"-D", "-F", "--log", "/tmp/jd.log"},
+                       "--log does not go with -F: a foreground daemon logs to standard error");
         // Long spellings of the original flags.
         o = accept({"--daemon", "--pidfile=/x.pid", "--socket=/x.sock", "--foreground"});
         CHECK(o.mode == Mode::daemon);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Cross-build jaildaemon for FreeBSD 14 (x86_64) on Debian 12 and install it
-# into DESTDIR with prefix /usr/local, as "meson install" on FreeBSD would.
+# into DESTDIR with prefix /usr/local, as the port's "meson install" would
+# (-Drc_script=false: the port's USE_RC_SUBR installs the rc.d script).
 #
 #   scripts/freebsd-build.sh DESTDIR
 #
@@ -184,7 +185,7 @@ EOF
 
 build=$work/build
 opts="--cross-file $top/cross/freebsd-x86_64.ini --cross-file $work/paths.ini
-    --prefix=/usr/local -Dwerror=true -Dtests=true -Dstatic_probe=false"
+    --prefix=/usr/local -Dwerror=true -Dtests=true -Dstatic_probe=false -Drc_script=false"
 # shellcheck disable=SC2086 # $opts is a list of words
 if [ -f "$build/build.ninja" ]; then
     meson setup --reconfigure $opts "$build" "$top" >"$work/setup.log" 2>&1

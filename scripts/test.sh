@@ -57,6 +57,12 @@ if ! $quick; then
     stage freebsd-cross "$top/scripts/freebsd-build.sh" "$fbsd_dest"
     stage freebsd-plist "$top/tests/packaging/plist_check.sh" \
         "$top/packaging/freebsd/sysutils/jaildaemon" "$fbsd_dest"
+    stage freebsd-paths "$top/tests/packaging/default_paths.sh" \
+        "$fbsd_dest" /usr/local /var/run /var/db/jaildaemon
+    # Debian: the .deb built from a copy of the checkout, lintian, then
+    # installed, used and purged in a copy of this machine.
+    stage deb "$top/tests/packaging/deb.sh"
+    stage release-tarball "$top/tests/packaging/release_check.sh"
 fi
 
 python3 - "$logs" <<'PY'
