@@ -32,6 +32,9 @@ struct SavedProbe {
     std::int64_t last_run_ms = 0;         // wall clock of the last command run, 0: never
     std::optional<int> last_status;       // wait(2) status of the last run
     std::optional<std::uint64_t> last_ms; // its duration
+    // A trigger whose command has not run yet (deferred by the cooldown or
+    // the command cap): it runs after a restart too.
+    bool pending = false;
 };
 
 struct SavedState {

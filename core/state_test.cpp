@@ -232,6 +232,40 @@ TEST_SUITE("state") {
         CHECK(s.probes[0].id == 3);
     }
 
+    TEST_CASE("journal: a pending (deferred) run is kept until a run record clears it") {
+        TempDir t;
+        StateFile f((t.path / "state.json").string());
+        Error err;
+        REQUIRE(f.compact(sample(), err));
+        SavedProbe c = sample().probes[0];
+        c.pending = true;
+        c.triggers = 2;
+        REQUIRE(f.append({journal_run(c)}, err));
+        SavedState s;
+        {
+            StateFile g(f.path());
+            REQUIRE(g.load(s, err, nullptr, nullptr));
+        }
+        REQUIRE(!s.probes.empty());
+        CHECK(s.probes[0].pending);
+        CHECK(s.probes[0].triggers == 2u);
+        // In a snapshot too.
+        SavedState back;
+        REQUIRE(decode_state(encode_state(s), back, err));
+        CHECK(back.probes[0].pending);
+        c.pending = false;
+        REQUIRE(f.append({journal_run(c)}, err));
+        StateFile h(f.path());
+        REQUIRE(h.load(s, err, nullptr, nullptr));
+        CHECK(!s.probes[0].pending);
+        // Only true is written; false is an error, like any other bad value.
+        CHECK(!decode_state(R"({"version":1,"next_id":9,"probes":[{"id":3,"identity":"x",)"
+                            R"("jail":"1","title":"T","command":"true","respawn":"none",)"
+                            R"("triggers":0,"last_run_ms":0,"pending":false}]})",
+                            back, err));
+        CHECK(err.what.find("\"pending\" is not true") != std::string::npos);
+    }
+
     TEST_CASE(
         "journal: an add replaces the probe of the same jail and title; replay is idempotent") {
         SavedState s = sample();
