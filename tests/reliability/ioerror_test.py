@@ -65,7 +65,9 @@ for e, name, k in chosen:
     if r.get("after") == "ok":
         must[b.P + "AFTER"] = (None, "echo AFTER")
     right = loaded and running and not doubled and b.matches(probes, must)
-    if not right:
+    # Acknowledged wrongly: the state after a restart is not what was
+    # answered, or a request whose write or sync failed was answered ok.
+    if not right or (name in JOURNAL and not refused):
         wrong += 1
     if not served:
         down += 1
