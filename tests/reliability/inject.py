@@ -140,8 +140,11 @@ class Burst:
                 out["after"] = a
             if tr.poll() is None:
                 pid = self._daemon_pid(tr.pid)
-                if pid:
-                    os.kill(pid, signal.SIGTERM)
+                try:
+                    if pid:
+                        os.kill(pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass  # killed at its point meanwhile
         try:
             tr.wait(30)
         except subprocess.TimeoutExpired:
