@@ -20,7 +20,7 @@ for f in "$JAILDAEMON" "$JAILDAEMON_PROBE"; do
         exit 1
     fi
 done
-echo "state under $TMPDIR ($(stat -f -c %T "$TMPDIR")), $rounds round(s), $(git -C "$top" rev-parse --short HEAD)"
+echo "state under $TMPDIR ($(findmnt -n -o FSTYPE -T "$TMPDIR")), $rounds round(s), $(git -C "$top" rev-parse --short HEAD)"
 fail=0
 i=0
 while [ "$i" -lt "$rounds" ]; do

@@ -310,7 +310,7 @@ bool StateFile::load(SavedState& s, Error& err, std::string* corrupt_reason, std
     }
     if (good) {
         note_.clear();
-        if (rep.torn)
+        if (rep.torn && rep.belongs)
             note_ = "dropped a torn last record of the journal " + journal_ + " (" +
                     std::to_string(jtext.size() - rep.valid_len) + " bytes at offset " +
                     std::to_string(rep.valid_len) +

@@ -12,7 +12,6 @@ the daemon (crash_test.py) or to fail (ioerror_test.py).
 Used by crash_test.py, ioerror_test.py and bench/reliability.sh.
 """
 
-import json
 import os
 import shutil
 import signal
