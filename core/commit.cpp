@@ -40,6 +40,11 @@ void Commit::lazy(std::string record) {
     });
 }
 
+void Commit::soon(std::string record) {
+    lazy_.push_back(std::move(record));
+    schedule();
+}
+
 void Commit::schedule() {
     if (posted_)
         return;

@@ -33,6 +33,9 @@ class Commit {
 
     void commit(std::vector<std::string> records, Done done);
     void lazy(std::string record);
+    // Like lazy, but written in this turn's group (a deferred run: nobody
+    // waits for it, yet a restart must find it).
+    void soon(std::string record);
     // Write what is queued now, then a new snapshot (start-up and stop).
     bool compact(Error& err);
     void flush();

@@ -130,6 +130,8 @@ int run_daemon(const DaemonOptions& opts) {
 
     if (!corrupt_line.empty())
         log_err(corrupt_line);
+    if (!state.load_note().empty())
+        log_warn("state: " + state.load_note());
     // Before any probe or command exists: the spawn slots stay low.
     prepare_spawn();
     // Probes are children of this, the final process: they die with it.

@@ -7,6 +7,7 @@
 #include "log.hpp"
 #include "probe_abi.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
@@ -113,6 +114,7 @@ SavedProbe Engine::saved(const Probe& p) const {
     sp.last_run_ms = p.last_run_ms;
     sp.last_status = p.last_status;
     sp.last_ms = p.last_ms;
+    sp.pending = p.pending;
     return sp;
 }
 
@@ -123,6 +125,13 @@ SavedState Engine::snapshot() const {
         s.probes.push_back(saved(*p));
     return s;
 }
+
+namespace {
+// What a restored probe that is dropped loses besides itself.
+std::string pending_lost(const SavedProbe& sp) {
+    return sp.pending ? " with its pending run of " + quoted(sp.spec.command) + " (not run)" : "";
+}
+} // namespace
 
 void Engine::restore(const SavedState& saved, std::function<void()> restored_cb) {
     std::size_t restored = 0;
@@ -137,15 +146,15 @@ void Engine::restore(const SavedState& saved, std::function<void()> restored_cb)
         Error err;
         std::shared_ptr<Jail> jail = open_jail(sp.spec.jail, jail_opts_, err);
         if (!jail) {
-            log_warn(who +
-                     (err.code == EX_NOHOST_ ? " dropped: the jail is gone ("
-                                             : " dropped: its jail is refused (") +
+            log_warn(who + " dropped" + pending_lost(sp) +
+                     (err.code == EX_NOHOST_ ? ": the jail is gone (" : ": its jail is refused (") +
                      err.what + ")");
             continue;
         }
         if (jail->identity() != sp.identity) {
-            log_warn(who + " dropped: that jail is not the same jail any more (was " +
-                     quoted(sp.identity) + ", now " + quoted(jail->identity()) + ")");
+            log_warn(who + " dropped" + pending_lost(sp) +
+                     ": that jail is not the same jail any more (was " + quoted(sp.identity) +
+                     ", now " + quoted(jail->identity()) + ")");
             continue;
         }
         if (registry_.find(sp.id) || registry_.find(jail->key(), sp.spec.title)) {
@@ -158,6 +167,21 @@ void Engine::restore(const SavedState& saved, std::function<void()> restored_cb)
         p.last_status = sp.last_status;
         p.last_ms = sp.last_ms;
         ++restored;
+        if (sp.pending) {
+            // Its deferred run comes first, once the loop runs. A -R probe
+            // is back at once; the others come back as after any run.
+            p.pending = true;
+            p.deferred_logged = true;
+            log_info("audit: trigger of " + describe(p) +
+                     " still pending from before the restart; command " + quoted(p.spec.command) +
+                     " runs when it may");
+            std::uint64_t id = p.id;
+            asio::post(io_, [this, id] { run_pending(id); });
+            if (p.spec.respawn != Respawn::now) {
+                p.state = ProbeState::deferred;
+                continue;
+            }
+        }
         // All at once: the launcher launches them side by side. A probe that
         // fails to launch is tried again (launch_failed), not dropped at once.
         ++*pending;
@@ -431,7 +455,11 @@ void Engine::run_pending(std::uint64_t id) {
     } else if (!p.pid) {
         p.state = ProbeState::deferred;
     }
-    save_counters(p);
+    // The deferred run is on disk at once: a restart runs it.
+    if (first)
+        commit_.soon(journal_run(saved(p)));
+    else
+        save_counters(p);
 }
 
 // A command slot is free: the longest waiting deferred run goes first.
@@ -447,6 +475,7 @@ void Engine::run_command(Probe& p) {
     std::uint64_t id = p.id;
     std::string who = describe(p);
     std::string cmd = quoted(p.spec.command);
+    bool was_deferred = p.deferred_logged; // its pending run is on disk
     p.pending = false;
     p.deferred_logged = false;
     p.last_run_ms = wall_ms();
@@ -494,7 +523,12 @@ void Engine::run_command(Probe& p) {
         save_counters(p);
         return;
     }
-    save_counters(p);
+    // A deferred run that ran is written at once, so that a restart does
+    // not run it again (a kill -9 in between still may: at least once).
+    if (was_deferred)
+        commit_.soon(journal_run(saved(p)));
+    else
+        save_counters(p);
     if (mode == Respawn::none) {
         drop(p);
     } else if (mode == Respawn::now) {

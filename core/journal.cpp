@@ -38,6 +38,8 @@ void put_run(json::object& o, const SavedProbe& p) {
     }
     if (p.last_ms)
         o["last_ms"] = *p.last_ms;
+    if (p.pending)
+        o["pending"] = true;
 }
 
 bool get_run(JsonReader& r, SavedProbe& p) {
@@ -50,6 +52,10 @@ bool get_run(JsonReader& r, SavedProbe& p) {
         return false;
     if (code && sig)
         return r.fail("both \"last_exit\" and \"last_signal\"");
+    const json::value* pending = r.value("pending");
+    if (pending && !(pending->is_bool() && pending->get_bool()))
+        return r.fail("\"pending\" is not true");
+    p.pending = pending != nullptr;
     p.last_run_ms = std::int64_t(last);
     p.last_status.reset();
     if (code)
@@ -178,6 +184,7 @@ bool replay_journal(std::string_view text, SavedState& s, Replay& out, Error& er
                 p.last_run_ms = c.last_run_ms;
                 p.last_status = c.last_status;
                 p.last_ms = c.last_ms;
+                p.pending = c.pending;
             }
         } else {
             return bad("unknown op \"" + op + "\"");

@@ -6,7 +6,8 @@
 //                                  probe of the same id, or of the same jail
 //                                  identity and title
 //   {"op":"remove","id":N}         a probe is gone (no-op when unknown)
-//   {"op":"run","id":N,...}        its counters: triggers, last run
+//   {"op":"run","id":N,...}        its counters: triggers, last run, and
+//                                  "pending":true while a deferred run waits
 //
 // Every record sets rather than increments: replaying a record twice gives
 // the same state.

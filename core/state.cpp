@@ -79,6 +79,17 @@ bool write_all(int fd, const std::string& s) {
     return true;
 }
 
+// fsync(2) of a directory: what makes a file's creation, rename or removal
+// in it durable (POSIX leaves that to the directory). 0 or the errno.
+int sync_dir(const std::string& dir) {
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return errno;
+    int e = fsync(dfd) != 0 ? errno : 0;
+    ::close(dfd);
+    return e;
+}
+
 } // namespace
 
 std::string encode_state(const SavedState& s) {
@@ -153,10 +164,17 @@ bool StateFile::make_dir(Error& err) {
         if (part.empty() || part == "/")
             continue;
         mode_t mode = pos == std::string::npos ? 0700 : 0755;
-        if (::mkdir(part.c_str(), mode) != 0 && errno != EEXIST) {
+        if (::mkdir(part.c_str(), mode) != 0) {
+            if (errno == EEXIST)
+                continue;
             err.set(EX_CANTCREAT_, errno_text("cannot create state directory " + part +
                                                   " (choose another with --state)",
                                               errno));
+            return false;
+        }
+        // The new directory's entry in its parent must be durable too.
+        if (int e = sync_dir(dir_of(part))) {
+            err.set(EX_CANTCREAT_, errno_text("cannot sync directory " + dir_of(part), e));
             return false;
         }
     }
@@ -206,17 +224,12 @@ std::string aside_name(const std::string& path) {
     return aside;
 }
 
-void sync_dir(const std::string& dir) {
-    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd);
-        ::close(dfd);
-    }
-}
-
 // Write text to path atomically: path.tmp, fsync, rename, fsync of the
-// directory. Returns 0 or the errno; *step names what failed.
-int replace_file(const std::string& path, const std::string& text, const char** step) {
+// directory. Returns 0 or the errno; *step names what failed. *renamed: the
+// new file is in place (only its directory entry may not be durable yet).
+int replace_file(const std::string& path, const std::string& text, const char** step,
+                 bool* renamed) {
+    *renamed = false;
     std::string tmp = path + ".tmp";
     ::unlink(tmp.c_str());
     *step = "create";
@@ -241,9 +254,10 @@ int replace_file(const std::string& path, const std::string& text, const char** 
         ::unlink(tmp.c_str());
         return e;
     }
+    *renamed = true;
     // The rename itself must reach the disk too.
-    sync_dir(dir_of(path));
-    return 0;
+    *step = "sync directory";
+    return sync_dir(dir_of(path));
 }
 
 } // namespace
@@ -295,6 +309,12 @@ bool StateFile::load(SavedState& s, Error& err, std::string* corrupt_reason, std
         good = false;
     }
     if (good) {
+        note_.clear();
+        if (rep.torn && rep.belongs)
+            note_ = "dropped a torn last record of the journal " + journal_ + " (" +
+                    std::to_string(jtext.size() - rep.valid_len) + " bytes at offset " +
+                    std::to_string(rep.valid_len) +
+                    " without its newline: an append cut short, never acknowledged)";
         generation_ = s.generation;
         jvalid_ = rep.belongs;
         jsize_ = off_t(rep.valid_len);
@@ -318,6 +338,8 @@ bool StateFile::load(SavedState& s, Error& err, std::string* corrupt_reason, std
         if (moved)
             *moved += (moved->empty() ? "" : " and ") + aside;
     }
+    // Best effort: if the renames are lost, the next start moves them again.
+    (void)sync_dir(dir);
     generation_ = 0;
     jvalid_ = false;
     jsize_ = -1;
@@ -327,7 +349,8 @@ bool StateFile::load(SavedState& s, Error& err, std::string* corrupt_reason, std
 
 bool StateFile::save(const SavedState& s, Error& err) {
     const char* step = "";
-    if (int e = replace_file(path_, encode_state(s), &step)) {
+    bool renamed = false;
+    if (int e = replace_file(path_, encode_state(s), &step, &renamed)) {
         err.set(EX_CANTCREAT_, errno_text(std::string("cannot ") + step + " " + path_ + ".tmp", e));
         return false;
     }
@@ -337,10 +360,15 @@ bool StateFile::save(const SavedState& s, Error& err) {
 bool StateFile::compact(SavedState s, Error& err) {
     s.generation = generation_ + 1;
     const char* step = "";
-    if (int e = replace_file(path_, encode_state(s), &step))
-        return fail_io(step, e, err);
-    // From here the snapshot holds everything; the old journal (of the old
-    // generation) is ignored by load() whatever happens next.
+    bool renamed = false;
+    int e = replace_file(path_, encode_state(s), &step, &renamed);
+    if (e && !renamed)
+        return fail_io(step, e, err); // the old snapshot and journal stand
+    // The new snapshot is in place and holds everything; the old journal (of
+    // the old generation) is ignored by load() with it. If its rename is not
+    // known to be durable (the directory's fsync failed), a crash may still
+    // leave the old snapshot: the old journal must then stay as it is, so
+    // the journal is replaced only after a directory fsync that worked.
     generation_ = s.generation;
     if (jfd_ >= 0)
         ::close(jfd_);
@@ -348,9 +376,11 @@ bool StateFile::compact(SavedState s, Error& err) {
     jvalid_ = false;
     broken_ = false;
     records_ = 0;
+    dir_unsynced_ = e != 0;
+    if (e)
+        return fail_io(step, e, err);
     Error jerr;
-    if (!open_journal(jerr))
-        ::unlink(journal_.c_str()); // a stale journal is harmless; try again at the next append
+    (void)open_journal(jerr); // else again at the next append; the old journal is harmless
     return true;
 }
 
@@ -358,10 +388,16 @@ bool StateFile::open_journal(Error& err) {
     if (jfd_ >= 0)
         return true;
     if (!jvalid_) {
-        // A fresh journal for the snapshot on disk.
+        // A fresh journal for the snapshot on disk, once that is durable.
+        if (dir_unsynced_) {
+            if (int e = sync_dir(dir()))
+                return fail_io("sync directory", e, err);
+            dir_unsynced_ = false;
+        }
         std::string head = journal_header(generation_);
         const char* step = "";
-        if (int e = replace_file(journal_, head, &step))
+        bool renamed = false;
+        if (int e = replace_file(journal_, head, &step, &renamed))
             return fail_io(step, e, err);
         jvalid_ = true;
         jsize_ = off_t(head.size());

@@ -32,6 +32,9 @@ struct SavedProbe {
     std::int64_t last_run_ms = 0;         // wall clock of the last command run, 0: never
     std::optional<int> last_status;       // wait(2) status of the last run
     std::optional<std::uint64_t> last_ms; // its duration
+    // A trigger whose command has not run yet (deferred by the cooldown or
+    // the command cap): it runs after a restart too.
+    bool pending = false;
 };
 
 struct SavedState {
@@ -72,12 +75,18 @@ class StateFile {
     // their directory can be changed by someone other than us, or cannot be
     // read at all.
     bool load(SavedState& s, Error& err, std::string* corrupt_reason, std::string* moved);
+    // After load(): what it left out without calling the state corrupt (a
+    // torn last journal record: its length and offset), or empty.
+    const std::string& load_note() const { return note_; }
     // Atomic replace of the snapshot: PATH.tmp, fsync, rename, fsync of the
-    // directory. Does not touch the journal.
+    // directory (the rename is durable only then; POSIX). Does not touch the
+    // journal.
     bool save(const SavedState& s, Error& err);
     // A new snapshot of s under the next generation, then a fresh, empty
-    // journal for it (also atomically replaced). On failure the files on
-    // disk still describe what they did before.
+    // journal for it (also atomically replaced), each followed by an fsync
+    // of the directory. On failure the files on disk describe what they did
+    // before, or s: the journal is replaced only once the new snapshot's
+    // rename is durable.
     bool compact(SavedState s, Error& err);
     // Append records (one line each, journal.hpp) to the journal and fsync
     // it once. On failure (err.what is strerror and the directory, e.g. "No
@@ -88,7 +97,8 @@ class StateFile {
     std::size_t journal_records() const { return records_; }
     // A failed append could not be cut back: only compact() helps.
     bool needs_compaction() const { return broken_; }
-    // Create the directory of the state file (mode 0700) when missing.
+    // Create the directory of the state file (mode 0700) when missing, and
+    // fsync the parent of each directory it creates.
     bool make_dir(Error& err);
 
   private:
@@ -102,7 +112,9 @@ class StateFile {
     off_t jsize_ = -1;             // its length up to the last good record
     bool jvalid_ = false;          // the journal on disk belongs to generation_
     bool broken_ = false;
+    bool dir_unsynced_ = false; // a rename whose directory fsync failed
     std::size_t records_ = 0;
+    std::string note_;
 };
 
 } // namespace jd

@@ -232,6 +232,97 @@ TEST_SUITE("state") {
         CHECK(s.probes[0].id == 3);
     }
 
+    TEST_CASE("journal: cut at every byte of its last record, it loads the complete records "
+              "and says what it dropped") {
+        TempDir t;
+        StateFile f((t.path / "state.json").string());
+        Error err;
+        REQUIRE(f.compact(sample(), err));
+        SavedProbe c = sample().probes[0];
+        c.id = 12;
+        c.spec.title = "ROUTES";
+        REQUIRE(f.append({journal_add(c)}, err));
+        REQUIRE(f.append({journal_remove(8)}, err));
+        SavedProbe run = c;
+        run.triggers = 7;
+        run.pending = true;
+        std::string last = journal_run(run);
+        REQUIRE(f.append({last}, err));
+        std::string full;
+        {
+            std::ifstream in(f.journal_path(), std::ios::binary);
+            full.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        REQUIRE(full.size() > last.size());
+        std::size_t head = full.size() - last.size();
+        // What the records before the last one give, and all of them.
+        auto load_cut = [&](std::size_t len, SavedState& s, std::string& note) {
+            {
+                std::ofstream out(f.journal_path(), std::ios::binary | std::ios::trunc);
+                out << full.substr(0, len);
+            }
+            StateFile g(f.path());
+            std::string reason, moved;
+            bool ok = g.load(s, err, &reason, &moved) && moved.empty();
+            note = g.load_note();
+            return ok;
+        };
+        SavedState before, all;
+        std::string note;
+        REQUIRE(load_cut(head, before, note));
+        CHECK(note.empty());
+        REQUIRE(load_cut(full.size(), all, note));
+        CHECK(note.empty());
+        CHECK(encode_state(before) != encode_state(all));
+        std::size_t cuts = 0, right = 0, said = 0;
+        for (std::size_t k = 1; k < last.size(); ++k) {
+            SavedState s;
+            ++cuts;
+            if (load_cut(head + k, s, note) && encode_state(s) == encode_state(before))
+                ++right;
+            if (note.find(std::to_string(k) + " bytes at offset " + std::to_string(head)) !=
+                std::string::npos)
+                ++said;
+        }
+        CHECK(cuts == last.size() - 1);
+        CHECK(right == cuts);
+        CHECK(said == cuts);
+    }
+
+    TEST_CASE("journal: a pending (deferred) run is kept until a run record clears it") {
+        TempDir t;
+        StateFile f((t.path / "state.json").string());
+        Error err;
+        REQUIRE(f.compact(sample(), err));
+        SavedProbe c = sample().probes[0];
+        c.pending = true;
+        c.triggers = 2;
+        REQUIRE(f.append({journal_run(c)}, err));
+        SavedState s;
+        {
+            StateFile g(f.path());
+            REQUIRE(g.load(s, err, nullptr, nullptr));
+        }
+        REQUIRE(!s.probes.empty());
+        CHECK(s.probes[0].pending);
+        CHECK(s.probes[0].triggers == 2u);
+        // In a snapshot too.
+        SavedState back;
+        REQUIRE(decode_state(encode_state(s), back, err));
+        CHECK(back.probes[0].pending);
+        c.pending = false;
+        REQUIRE(f.append({journal_run(c)}, err));
+        StateFile h(f.path());
+        REQUIRE(h.load(s, err, nullptr, nullptr));
+        CHECK(!s.probes[0].pending);
+        // Only true is written; false is an error, like any other bad value.
+        CHECK(!decode_state(R"({"version":1,"next_id":9,"probes":[{"id":3,"identity":"x",)"
+                            R"("jail":"1","title":"T","command":"true","respawn":"none",)"
+                            R"("triggers":0,"last_run_ms":0,"pending":false}]})",
+                            back, err));
+        CHECK(err.what.find("\"pending\" is not true") != std::string::npos);
+    }
+
     TEST_CASE(
         "journal: an add replaces the probe of the same jail and title; replay is idempotent") {
         SavedState s = sample();

@@ -15,6 +15,7 @@ apt-get install -y -qq --no-install-recommends \
     util-linux procps psmisc busybox-static python3 lxc podman runc \
     shellcheck mandoc clang-format clang libclang-rt-14-dev \
     debhelper dpkg-dev lintian systemd git \
+    strace \
     >/dev/null
 # tests/e2e/docker.sh: a private dockerd (with its containerd, runc and
 # docker-init), and jq for docker's and the daemon's JSON. A system
