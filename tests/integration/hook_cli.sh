@@ -219,7 +219,6 @@ docker    Docker containers (Linux); hook: jaildaemon-docker-watch
             restart:  {program} restart {name}
             snapshot: none: docker has no snapshot command
 placeholders: {program} {name} {safename} {jid} {dataset} {zfs}
-placeholders: {program} {name} {safename} {jid} {dataset} {zfs}
 LIST
 check_file "list: all eight managers and their default commands" "$T/want" "$T/out"
 check_eq "version" "jaildaemon-hook $JD_VERSION" "$("$H" -V)"
