@@ -211,6 +211,19 @@ class Daemon:
     def fds(self):
         return len(os.listdir("/proc/%d/fd" % self.pid))
 
+    def sockets(self):
+        """The daemon's socket descriptors, as their "socket:[INODE]" names."""
+        d = "/proc/%d/fd" % self.pid
+        out = set()
+        for fd in os.listdir(d):
+            try:
+                target = os.readlink(os.path.join(d, fd))
+            except OSError:
+                continue  # closed meanwhile
+            if target.startswith("socket:"):
+                out.add(target)
+        return out
+
     def rss_kb(self):
         with open("/proc/%d/status" % self.pid) as f:
             for line in f:
