@@ -22,6 +22,32 @@ std::vector<std::string> pid_command(const std::string& mgr, const std::string& 
     return {"lxc-info", "-p", "-H", "-n", name};
 }
 
+// The first line of what a CLI said on stderr, at most 200 bytes and only
+// printable characters: the CLI is the host's, but one line is all the
+// client shows.
+std::string first_line(const std::string& s) {
+    std::string line;
+    for (char c : s.substr(0, s.find('\n'))) {
+        if (line.size() == 200)
+            break;
+        line += isprint(static_cast<unsigned char>(c)) ? c : '?';
+    }
+    return line;
+}
+
+// docker and podman answer a container they do not know with "No such
+// object" on stderr ("Error: No such object: web"; podman: "no such
+// object: \"web\""); any other failure means the CLI could not ask its
+// engine (no dockerd on the socket, a refused connection, ...).
+bool engine_unreachable(const std::string& mgr, const Captured& c) {
+    if (mgr != "docker" && mgr != "podman")
+        return false;
+    std::string lower;
+    for (char ch : c.errout)
+        lower += static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+    return lower.find("no such") == std::string::npos;
+}
+
 bool valid_name(const std::string& s) {
     if (s.empty() || s.size() > 128 || s[0] == '-')
         return false;
@@ -73,6 +99,12 @@ bool resolve_manager_spec(std::string& spec, Error& err, int timeout_ms) {
     while (!out.empty() && (out.back() == '\n' || out.back() == ' '))
         out.pop_back();
     long pid = 0;
+    if (c.status != 0 && engine_unreachable(mgr, c)) {
+        std::string said = first_line(c.errout);
+        err.set(EX_UNAVAILABLE_, mgr + " cannot reach its engine (asked for the pid of " + spec +
+                                     ")" + (said.empty() ? "" : ": " + said));
+        return false;
+    }
     if (c.status != 0 || !parse_pid(out, pid)) {
         err.set(EX_NOHOST_, "no such jail: " + mgr + " container \"" + name +
                                 "\" does not exist or is not running");

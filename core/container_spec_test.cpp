@@ -61,9 +61,9 @@ TEST_SUITE("container_spec") {
         }
         jd::test::TempDir t("container_spec");
         PathFirst path(t.path.string());
-        script(t.file("docker"),
-               "[ \"$*\" = \"inspect --format {{.State.Pid}} -- web\" ] || exit 1\n"
-               "echo 4242");
+        script(t.file("docker"), "[ \"$*\" = \"inspect --format {{.State.Pid}} -- web\" ] ||\n"
+                                 "    { echo \"Error: No such object: $6\" >&2; exit 1; }\n"
+                                 "echo 4242");
         CHECK(resolve_manager_spec(spec, err));
         CHECK(spec == "pid:4242@docker:web");
 
@@ -78,6 +78,27 @@ TEST_SUITE("container_spec") {
         CHECK_FALSE(resolve_manager_spec(spec, err));
         CHECK(err.code == EX_USAGE_);
         CHECK(err.what == "bad docker container name \"-rf\"");
+
+        // No dockerd on the socket: the engine is unreachable, not the
+        // container unknown (docker 20.10's words).
+        script(t.file("docker"), "echo 'Error: No such object: '\"$6\" >&2; exit 1");
+        spec = "docker:gone";
+        CHECK_FALSE(resolve_manager_spec(spec, err));
+        CHECK(err.code == EX_NOHOST_);
+        script(t.file("docker"), "echo 'Cannot connect to the Docker daemon at unix:///x.sock. "
+                                 "Is the docker daemon running?' >&2; exit 1");
+        spec = "docker:web";
+        CHECK_FALSE(resolve_manager_spec(spec, err));
+        CHECK(err.code == EX_UNAVAILABLE_);
+        CHECK(err.what == "docker cannot reach its engine (asked for the pid of docker:web): "
+                          "Cannot connect to the Docker daemon at unix:///x.sock. Is the docker "
+                          "daemon running?");
+        // podman 4.3's words for a container it does not know.
+        script(t.file("podman"),
+               "echo 'Error: inspecting object: no such object: \"web\"' >&2; exit 125");
+        spec = "podman:web";
+        CHECK_FALSE(resolve_manager_spec(spec, err));
+        CHECK(err.code == EX_NOHOST_);
 
         // A pid of 0 (docker's answer for a stopped container) is no pid.
         script(t.file("podman"), "echo 0");

@@ -155,6 +155,23 @@ const Manager kManagers[] = {
         .cooldown = 2,
         .names = {.allowed = "-_@%:", .why = "cbsd jail names hold only letters, digits and -_@%:"},
     }),
+    // Docker (docker.io 20.10, moby daemon/names): Docker has no host-side
+    // hooks; jaildaemon-docker-watch(8) follows `docker events` and calls
+    // the hook with the container's name and its leader's pid. `docker
+    // restart NAME`; no snapshot (docker commit saves a new image, not the
+    // container). Names match ^[a-zA-Z0-9][a-zA-Z0-9_.-]+$
+    // (names.RestrictedNamePattern).
+    Manager({
+        .name = "docker",
+        .description = "Docker containers (Linux); hook: jaildaemon-docker-watch",
+        .program = "docker",
+        .restart = "{program} restart {name}",
+        .snapshot = "",
+        .names = {.allowed = "_.-",
+                  .not_first = "_.",
+                  .why = "Docker container names hold only letters, digits, '_', '.' and '-'",
+                  .why_first = "Docker container names start with a letter or a digit"},
+    }),
 };
 
 bool alnum(unsigned char c) {

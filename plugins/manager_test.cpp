@@ -29,13 +29,13 @@ std::vector<std::string> lines(const Plan& p) {
 
 } // namespace
 
-TEST_CASE("the seven managers are registered, in list order") {
+TEST_CASE("the eight managers are registered, in list order") {
     std::vector<std::string> names;
     for (const auto& m : managers())
         names.push_back(m.name());
     CHECK(names == std::vector<std::string>{"ezjail", "bastille", "jail", "iocage", "pot",
-                                            "appjail", "cbsd"});
-    CHECK(find_manager("docker") == nullptr);
+                                            "appjail", "cbsd", "docker"});
+    CHECK(find_manager("podman") == nullptr);
 }
 
 TEST_CASE("jail(8) names: what jls -j knows and the probes are labelled with") {
@@ -275,6 +275,8 @@ TEST_CASE("snapshot templates: jail.conf and AppJail only with a dataset") {
     Section none, with;
     with.dataset = "{dataset}";
     for (const auto& m : managers()) {
+        if (m.name() == "docker")
+            continue; // no snapshot at all: the docker case below
         bool needs = m.name() == "jail" || m.name() == "appjail";
         CHECK(m.snapshot_template(none).empty() == needs);
         CHECK_FALSE(m.snapshot_template(with).empty());
@@ -282,4 +284,32 @@ TEST_CASE("snapshot templates: jail.conf and AppJail only with a dataset") {
     CHECK(find_manager("jail")->snapshot_template(with) ==
           "{zfs} snapshot -r {dataset}@jaildaemon-$(date +%Y%m%d%H%M%S)");
     CHECK(find_manager("ezjail")->no_snapshot_reason(none) == "ezjail has no snapshot command");
+}
+
+TEST_CASE("docker: docker restart without respawn, no snapshot, Docker's names") {
+    Plan p = plan_for("", "docker", "web-1.a_b", 4242);
+    CHECK(lines(p) == std::vector<std::string>{"jaildaemon -c 'docker restart web-1.a_b' -j 4242 "
+                                               "-t REBOOT"});
+    CHECK(p.label == "web-1.a_b");
+    CHECK(p.notes == std::vector<std::string>{"no SNAPSHOT probe: docker has no snapshot command"});
+    const Manager* m = find_manager("docker");
+    Section with;
+    with.dataset = "{dataset}";
+    CHECK(m->snapshot_template(with).empty());
+    CHECK_FALSE(m->uses_dataset());
+    std::string why;
+    CHECK(m->valid_name("Web01", why));
+    CHECK_FALSE(m->valid_name("_web", why));
+    CHECK(why == "Docker container names start with a letter or a digit");
+    CHECK_FALSE(m->valid_name(".web", why));
+    CHECK_FALSE(m->valid_name("-web", why));
+    CHECK_FALSE(m->valid_name("web;reboot", why));
+    CHECK(why == "Docker container names hold only letters, digits, '_', '.' and '-'");
+    CHECK_FALSE(m->valid_name("web/1", why));
+    CHECK_FALSE(m->valid_name("$(id)", why));
+    // The program can be another docker (a private dockerd, as in tests).
+    Plan q = plan_for("[docker]\nprogram = docker -H unix:///run/d.sock\n", "docker", "web", 7);
+    CHECK(lines(q) ==
+          std::vector<std::string>{
+              "jaildaemon -c 'docker -H unix:///run/d.sock restart web' -j 7 -t REBOOT"});
 }

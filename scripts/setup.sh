@@ -17,4 +17,8 @@ apt-get install -y -qq --no-install-recommends \
     >/dev/null
 # Boost.Process v2 (core/capture.cpp) links Boost.Filesystem in 1.81.
 apt-get install -y -qq --no-install-recommends libboost-filesystem1.81-dev >/dev/null
+# tests/e2e/docker.sh: a private dockerd (with its containerd, runc and
+# docker-init), and jq for docker's and the daemon's JSON. A system
+# dockerd the package may start is never used by the tests.
+apt-get install -y -qq --no-install-recommends docker.io jq >/dev/null
 echo "setup.sh: packages installed"

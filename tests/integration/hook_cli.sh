@@ -214,9 +214,13 @@ cbsd      cbsd jails; hook: jails-system/JNAME/master_poststart.d/
             restart:  {program} jrestart jname={name}
             snapshot: {program} jsnapshot mode=create jname={name} snapname=gettimeofday
             cooldown: 2 s between snapshots
+docker    Docker containers (Linux); hook: jaildaemon-docker-watch
+            program:  docker
+            restart:  {program} restart {name}
+            snapshot: none: docker has no snapshot command
 placeholders: {program} {name} {safename} {jid} {dataset} {zfs}
 LIST
-check_file "list: all seven managers and their default commands" "$T/want" "$T/out"
+check_file "list: all eight managers and their default commands" "$T/want" "$T/out"
 check_eq "version" "jaildaemon-hook $JD_VERSION" "$("$H" -V)"
 
 # --- the traps a new user fell into ------------------------------------------

@@ -23,7 +23,7 @@ format)
     ;;
 shell)
     need shellcheck
-    for f in $(files '*.sh' 'rc.d/*' '.ci/run' 'ezjail-hooks/*' 'bastille-template/*'); do
+    for f in $(files '*.sh' 'rc.d/*' '.ci/run' 'ezjail-hooks/*' 'bastille-template/*' 'docker-hooks/*.in'); do
         [ -f "$f" ] || continue
         if head -1 "$f" | grep -q '^#!.*sh'; then
             shellcheck -x "$f" || bad=$((bad + 1))
