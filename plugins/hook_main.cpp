@@ -23,6 +23,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -160,7 +161,9 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
         req.probe.label = plan.label; // the jail(8) name, whatever name the hook got
         req.probe.command = p.command;
         req.probe.title = p.title;
-        req.probe.respawn = p.respawn ? jd::Respawn::after : jd::Respawn::none;
+        req.probe.respawn = !p.respawn      ? jd::Respawn::none
+                            : p.respawn_now ? jd::Respawn::now
+                                            : jd::Respawn::after;
         if (p.uid)
             req.probe.uid = *p.uid;
         if (p.gid)
@@ -168,7 +171,8 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
         req.probe.cooldown_s = p.cooldown;
         jd::Error e;
         if (!jd::validate(req.probe, e))
-            return fail(jd::EX_CONFIG_, p.title + ": " + e.what);
+            return fail(jd::EX_CONFIG_,
+                        p.section + (p.section.empty() ? "" : " ") + p.title + ": " + e.what);
         reqs.push_back(std::move(req));
     }
     if (o.dry_run) {
@@ -203,20 +207,25 @@ int do_stop(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& 
     // start registered the probes with the jail(8) name as label: the
     // daemon finds them by it even when the jail is already gone.
     const std::string label = m.jail_name(name);
-    const jdhook::Kind kinds[] = {jdhook::Kind::reboot, jdhook::Kind::snapshot};
+    // The built-in titles, and those of the [probe] sections for this jail.
+    std::vector<std::string> titles = {jdhook::probe_title(cfg, m, jdhook::Kind::reboot),
+                                       jdhook::probe_title(cfg, m, jdhook::Kind::snapshot)};
+    for (const auto& d : cfg.declared)
+        if (jdhook::declared_applies(d, m, name) &&
+            std::find(titles.begin(), titles.end(), d.title) == titles.end())
+            titles.push_back(d.title);
     if (o.dry_run) {
         // -n changes nothing, for stop too: what would be removed.
-        for (jdhook::Kind k : kinds)
-            std::printf("%s\n",
-                        jdhook::as_remove_line(label, jdhook::probe_title(cfg, m, k)).c_str());
+        for (const std::string& t : titles)
+            std::printf("%s\n", jdhook::as_remove_line(label, t).c_str());
         return 0;
     }
     std::uint64_t removed = 0;
-    for (jdhook::Kind k : kinds) {
+    for (const std::string& t : titles) {
         jd::Request req;
         req.op = jd::Op::remove;
         req.jail = label;
-        req.title = jdhook::probe_title(cfg, m, k);
+        req.title = t;
         jd::Reply reply;
         jd::Error e;
         if (!jd::call_daemon(o.socket, req, reply, e))
@@ -299,20 +308,34 @@ int do_check(const Options& o) {
     if (!jdhook::load_config(o.config, o.config_given, cfg, err))
         return fail(jd::EX_CONFIG_, err);
     for (const auto& m : jdhook::managers()) {
-        jdhook::Plan plan;
-        if (!jdhook::make_plan(cfg, m, "check", 1, plan, err))
-            return fail(jd::EX_CONFIG_, o.config + ": " + err);
-        for (const auto& p : plan.probes) {
-            jd::ProbeSpec spec;
-            spec.jail = "1";
-            spec.label = plan.label;
-            spec.command = p.command;
-            spec.title = p.title;
-            spec.cooldown_s = p.cooldown;
-            jd::Error e;
-            if (!jd::validate(spec, e))
-                return fail(jd::EX_CONFIG_,
-                            o.config + ": [" + m.name() + "] " + p.title + ": " + e.what);
+        // The built-in probes, then each [probe] section on its own for
+        // every manager it names, as if its jails matched the sample jail.
+        std::vector<jdhook::Config> cases(1, cfg);
+        cases[0].declared.clear();
+        for (const auto& d : cfg.declared) {
+            jdhook::Config one = cases[0];
+            one.declared = {d};
+            one.declared[0].jails.clear();
+            cases.push_back(std::move(one));
+        }
+        for (const auto& c : cases) {
+            jdhook::Plan plan;
+            if (!jdhook::make_plan(c, m, "check", 1, plan, err))
+                return fail(jd::EX_CONFIG_, c.declared.empty() ? o.config + ": " + err : err);
+            for (const auto& p : plan.probes) {
+                jd::ProbeSpec spec;
+                spec.jail = "1";
+                spec.label = plan.label;
+                spec.command = p.command;
+                spec.title = p.title;
+                spec.cooldown_s = p.cooldown;
+                jd::Error e;
+                if (!jd::validate(spec, e))
+                    return fail(
+                        jd::EX_CONFIG_,
+                        (p.section.empty() ? o.config + ": [" + m.name() + "] " : p.section + " ") +
+                            p.title + ": " + e.what);
+            }
         }
     }
     std::printf("%s: ok\n", o.config.c_str());
