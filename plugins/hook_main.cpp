@@ -18,6 +18,7 @@
 #include "jls.hpp"
 #include "manager.hpp"
 #include "number.hpp"
+#include "oci_state.hpp"
 #include "plan.hpp"
 #include "protocol.hpp"
 
@@ -43,6 +44,8 @@ const char* const kUsage =
     "       jaildaemon-hook [--hook] [-n] [-C config] [-f socket] stop MANAGER NAME\n"
     "       jaildaemon-hook [-C config] [-f socket] status MANAGER NAME\n"
     "       jaildaemon-hook [-C config] check\n"
+    "       jaildaemon-hook [--hook] [-C config] [-f socket] lxc [NAME lxc TYPE]\n"
+    "       jaildaemon-hook [--hook] [-C config] [-f socket] oci MANAGER < state\n"
     "       jaildaemon-hook list\n"
     "       jaildaemon-hook -h | -V\n";
 
@@ -157,7 +160,7 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
     for (const auto& p : plan.probes) {
         jd::Request req;
         req.op = jd::Op::add;
-        req.probe.jail = plan.jid_known ? std::to_string(plan.jid) : plan.label;
+        req.probe.jail = plan.jid_known ? m.jail_spec(name, plan.jid) : plan.label;
         req.probe.label = plan.label; // the jail(8) name, whatever name the hook got
         req.probe.command = p.command;
         req.probe.title = p.title;
@@ -342,6 +345,63 @@ int do_check(const Options& o) {
     return 0;
 }
 
+// The hooks of the Linux managers, turned into start and stop. LXC runs
+// `jaildaemon-hook --hook lxc` with NAME, "lxc" and the hook type appended
+// (lxc.hook.version 0) or in LXC_NAME and LXC_HOOK_TYPE (version 1), and
+// the container's init as LXC_PID.
+bool lxc_args(Options& o, std::string& why) {
+    auto env = [](const char* k) {
+        const char* v = std::getenv(k);
+        return std::string(v ? v : "");
+    };
+    std::string name = o.args.size() == 4 ? o.args[1] : env("LXC_NAME");
+    std::string type = o.args.size() == 4 ? o.args[3] : env("LXC_HOOK_TYPE");
+    if (name.empty() || type.empty()) {
+        why = "lxc: no container name or hook type (run as lxc.hook.start-host or post-stop)";
+        return false;
+    }
+    if (type == "start-host") {
+        std::string pid = env("LXC_PID");
+        if (pid.empty()) {
+            why = "lxc: start-host hook without LXC_PID";
+            return false;
+        }
+        o.args = {"start", "lxc", name, pid};
+    } else if (type == "post-stop") {
+        o.args = {"stop", "lxc", name};
+    } else {
+        why = "lxc: hook type \"" + type + "\" is neither start-host nor post-stop";
+        return false;
+    }
+    return true;
+}
+
+// An OCI hook (podman's hooks.d): the container's state on standard input;
+// its "jaildaemon" annotation names it. poststart: start; poststop: stop.
+// Returns 1 with nothing to do (no annotation), 0 with o.args set.
+int oci_args(Options& o, std::string& why) {
+    std::string text;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0 && text.size() < (1u << 20))
+        text.append(buf, n);
+    jdhook::OciState st;
+    if (!jdhook::parse_oci_state(text, st, why))
+        return -1;
+    if (st.name.empty())
+        return 1;
+    const std::string mgr = o.args[1];
+    if (st.status == "stopped")
+        o.args = {"stop", mgr, st.name};
+    else if (st.pid > 0)
+        o.args = {"start", mgr, st.name, std::to_string(st.pid)};
+    else {
+        why = "container " + st.name + " is " + st.status + " without a pid";
+        return -1;
+    }
+    return 0;
+}
+
 int run(int argc, char** argv) {
     Options o;
     po::options_description desc("options");
@@ -384,6 +444,18 @@ int run(int argc, char** argv) {
     if (!o.config_given)
         o.config = std::string(JAILDAEMON_SYSCONFDIR) + "/jaildaemon-hook.conf";
 
+    if (!o.args.empty() && o.args[0] == "lxc" && (o.args.size() == 1 || o.args.size() == 4)) {
+        std::string why;
+        if (!lxc_args(o, why))
+            return fail(jd::EX_USAGE_, why);
+    } else if (!o.args.empty() && o.args[0] == "oci" && o.args.size() == 2) {
+        std::string why;
+        int r = oci_args(o, why);
+        if (r < 0)
+            return fail(jd::EX_DATAERR_, "oci: " + why);
+        if (r > 0)
+            return 0; // no "jaildaemon" annotation: not ours
+    }
     const std::string verb = o.args.empty() ? "" : o.args[0];
     if (verb == "list" && o.args.size() == 1)
         return do_list();
