@@ -78,11 +78,13 @@ check "ROUTES came back (respawn after)" wait_for 10 both_up
 
 # REBOOT from inside: the daemon runs lxc-stop -r; post-stop removes the
 # probes, start-host registers them again in the new container.
+t0=$(date +%s%N)
 trigger REBOOT
 check "the container rebooted (a new init)" wait_for 60 \
     bash -c "p=\$(lxc-info -P '$P' -n '$NAME' -pH 2>/dev/null); [ -n \"\$p\" ] && [ \"\$p\" != '$first' ]"
 second=$(init_pid)
 check "after the reboot: REBOOT and ROUTES again, nothing run by hand" wait_for 30 both_up
+echo "# REBOOT trigger to both probes back: $((($(date +%s%N) - t0) / 1000000)) ms"
 check_eq "two probes, not more" 2 "$(probe_count)"
 : >"$T/effect"
 trigger ROUTES

@@ -94,11 +94,13 @@ check "ROUTES came back (respawn after)" wait_for 10 both_up
 
 # REBOOT from inside: the daemon runs podman restart; poststop removes the
 # probes, poststart registers them again in the new container.
+t0=$(date +%s%N)
 trigger REBOOT
 check "the container restarted (a new init)" wait_for 60 \
     bash -c "p=\$($PM inspect --format '{{.State.Pid}}' '$NAME' 2>/dev/null); [ -n \"\$p\" ] && [ \"\$p\" != 0 ] && [ \"\$p\" != '$first' ]"
 second=$(init_pid)
 check "after the restart: REBOOT and ROUTES again, nothing run by hand" wait_for 30 both_up
+echo "# REBOOT trigger to both probes back: $((($(date +%s%N) - t0) / 1000000)) ms"
 check_eq "two probes, not more" 2 "$(probe_count)"
 : >"$T/effect"
 trigger ROUTES
