@@ -14,7 +14,7 @@
 namespace jdhook {
 
 const char* kind_name(Kind k) {
-    return k == Kind::reboot ? "reboot" : "snapshot";
+    return k == Kind::reboot ? "reboot" : k == Kind::snapshot ? "snapshot" : "declared";
 }
 
 const Section& Config::section(const std::string& manager) const {
@@ -227,6 +227,96 @@ bool set_section(Section& s, const std::string& manager, std::string_view key, s
     return true;
 }
 
+bool set_probe(DeclaredProbe& d, std::string_view key, std::string_view v, std::string& why) {
+    if (key == "title") {
+        if (!check_title(v, why))
+            return false;
+        d.title = v;
+    } else if (key == "command") {
+        if (v.empty()) {
+            why = "command must not be empty";
+            return false;
+        }
+        if (!check_command(v, why))
+            return false;
+        d.command = v;
+    } else if (key == "respawn") {
+        if (v != "none" && v != "after" && v != "now") {
+            why = "respawn must be none, after or now";
+            return false;
+        }
+        d.respawn = v;
+    } else if (key == "cooldown") {
+        std::uint32_t secs;
+        if (!jd::parse_number(v, jd::kMaxCooldown, secs)) {
+            why = "cooldown must be a number of seconds from 0 to 86400";
+            return false;
+        }
+        d.cooldown = secs;
+    } else if (key == "uid" || key == "gid") {
+        std::uint32_t id;
+        if (!jd::parse_number(v, jd::kMaxUid, id)) {
+            why = std::string(key) + " must be a number from 0 to 4294967294";
+            return false;
+        }
+        (key == "uid" ? d.uid : d.gid) = id;
+    } else if (key == "jails") {
+        d.jails = words(v);
+        if (d.jails.empty()) {
+            why = "jails is empty (leave it out for every jail)";
+            return false;
+        }
+    } else if (key == "managers") {
+        d.managers = words(v);
+        if (d.managers.empty()) {
+            why = "managers is empty (leave it out for every manager)";
+            return false;
+        }
+        for (const std::string& w : d.managers)
+            if (find_manager(w) == nullptr) {
+                why = "unknown manager \"" + w + "\" (see: jaildaemon-hook list)";
+                return false;
+            }
+    } else {
+        why = "unknown key \"" + std::string(key) + "\" in [probe " + d.name +
+              "] (known: title command respawn cooldown uid gid jails managers)";
+        return false;
+    }
+    return true;
+}
+
+// Whether two lists of a [probe] section could name the same thing (an
+// empty list names everything); globs are compared as words.
+bool overlap(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    if (a.empty() || b.empty())
+        return true;
+    for (const std::string& x : a)
+        for (const std::string& y : b)
+            if (x == y)
+                return true;
+    return false;
+}
+
+// A [probe] section is whole: title and command set, its title not one
+// another section gives the same jails.
+bool finish_probe(const Config& cfg, const DeclaredProbe& d, std::string& err) {
+    if (d.title.empty() || d.command.empty()) {
+        err = d.origin + ": [probe " + d.name + "] needs " +
+              (d.title.empty() ? "a title" : "a command");
+        return false;
+    }
+    for (const DeclaredProbe& o : cfg.declared) {
+        if (&o == &d)
+            break;
+        if (o.title == d.title && overlap(o.jails, d.jails) && overlap(o.managers, d.managers)) {
+            err = d.origin + ": [probe " + d.name + "] has the title " + d.title + " of [probe " +
+                  o.name + "] (" + o.origin + ") for the same jails";
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 bool parse_config(std::string_view text, const std::string& origin, Config& cfg, std::string& err) {
@@ -248,7 +338,24 @@ bool parse_config(std::string_view text, const std::string& origin, Config& cfg,
         if (line.front() == '[') {
             if (line.back() != ']')
                 return fail("a section line is [MANAGER]");
+            if (!cfg.declared.empty() && section.rfind("probe ", 0) == 0 &&
+                !finish_probe(cfg, cfg.declared.back(), err))
+                return false;
             section = trim(line.substr(1, line.size() - 2));
+            if (section.rfind("probe", 0) == 0 &&
+                (section.size() == 5 || section[5] == ' ' || section[5] == '\t')) {
+                std::vector<std::string> ws = words(section);
+                if (ws.size() != 2)
+                    return fail("a probe section is [probe NAME], NAME one word");
+                section = "probe " + ws[1];
+                if (!seen.insert("[" + section + "]").second)
+                    return fail("section [" + section + "] appears twice");
+                DeclaredProbe d;
+                d.name = ws[1];
+                d.origin = origin + ":" + std::to_string(lineno);
+                cfg.declared.push_back(std::move(d));
+                continue;
+            }
             if (find_manager(section) == nullptr) {
                 std::string known;
                 for (const Manager& m : managers())
@@ -274,10 +381,15 @@ bool parse_config(std::string_view text, const std::string& origin, Config& cfg,
                         (section.empty() ? std::string() : " in [" + section + "]"));
         std::string why;
         bool ok = section.empty() ? set_global(cfg, key, value, why)
-                                  : set_section(cfg.sections[section], section, key, value, why);
+                  : section.rfind("probe ", 0) == 0
+                      ? set_probe(cfg.declared.back(), key, value, why)
+                      : set_section(cfg.sections[section], section, key, value, why);
         if (!ok)
             return fail(why);
     }
+    if (!cfg.declared.empty() && section.rfind("probe ", 0) == 0 &&
+        !finish_probe(cfg, cfg.declared.back(), err))
+        return false;
     return true;
 }
 

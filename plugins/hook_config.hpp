@@ -13,8 +13,9 @@
 
 namespace jdhook {
 
-// Which probes exist. Their order is the order of registration.
-enum class Kind { reboot, snapshot };
+// Which probes exist. Their order is the order of registration; declared
+// ([probe NAME] sections) come after the built-in ones.
+enum class Kind { reboot, snapshot, declared };
 const char* kind_name(Kind k);
 
 // One [MANAGER] section.
@@ -26,6 +27,23 @@ struct Section {
     std::optional<std::uint32_t> cooldown;   // SNAPSHOT cooldown; unset = plugin's
     std::optional<std::vector<Kind>> probes; // overrides the global "probes"
     std::vector<std::string> exclude;        // jail names (or safe names) left alone
+};
+
+// One [probe NAME] section: a standing probe of its own, registered by
+// every hook of the managers it names, for the jails it names, with the
+// others. Its command is a template of the manager's placeholders: fixed
+// on the host when the jail starts, nothing from the jail goes into it.
+struct DeclaredProbe {
+    std::string name;             // NAME of [probe NAME]
+    std::string origin;           // "file:line" of the section line, for errors
+    std::string title;            // required
+    std::string command;          // required, a template
+    std::string respawn = "none"; // none, after or now (the daemon's -r/-R)
+    std::optional<std::uint32_t> cooldown;
+    std::optional<std::uint32_t> uid; // unset: the global uid
+    std::optional<std::uint32_t> gid;
+    std::vector<std::string> jails;    // shell globs; empty: every jail
+    std::vector<std::string> managers; // empty: every manager
 };
 
 struct Config {
@@ -40,6 +58,7 @@ struct Config {
     std::optional<std::uint32_t> gid;
     std::vector<std::string> exclude;        // for every manager
     std::map<std::string, Section> sections; // by manager name
+    std::vector<DeclaredProbe> declared;     // [probe NAME], in file order
 
     // The section of a manager, or an empty one.
     const Section& section(const std::string& manager) const;

@@ -18,11 +18,13 @@
 #include "jls.hpp"
 #include "manager.hpp"
 #include "number.hpp"
+#include "oci_state.hpp"
 #include "plan.hpp"
 #include "protocol.hpp"
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -42,6 +44,8 @@ const char* const kUsage =
     "       jaildaemon-hook [--hook] [-n] [-C config] [-f socket] stop MANAGER NAME\n"
     "       jaildaemon-hook [-C config] [-f socket] status MANAGER NAME\n"
     "       jaildaemon-hook [-C config] check\n"
+    "       jaildaemon-hook [--hook] [-C config] [-f socket] lxc [NAME lxc TYPE]\n"
+    "       jaildaemon-hook [--hook] [-C config] [-f socket] oci MANAGER < state\n"
     "       jaildaemon-hook list\n"
     "       jaildaemon-hook -h | -V\n";
 
@@ -164,11 +168,13 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
     for (const auto& p : plan.probes) {
         jd::Request req;
         req.op = jd::Op::add;
-        req.probe.jail = plan.jid_known ? std::to_string(plan.jid) : plan.label;
+        req.probe.jail = plan.jid_known ? m.jail_spec(name, plan.jid) : plan.label;
         req.probe.label = plan.label; // the jail(8) name, whatever name the hook got
         req.probe.command = p.command;
         req.probe.title = p.title;
-        req.probe.respawn = p.respawn ? jd::Respawn::after : jd::Respawn::none;
+        req.probe.respawn = !p.respawn      ? jd::Respawn::none
+                            : p.respawn_now ? jd::Respawn::now
+                                            : jd::Respawn::after;
         if (p.uid)
             req.probe.uid = *p.uid;
         if (p.gid)
@@ -176,7 +182,8 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
         req.probe.cooldown_s = p.cooldown;
         jd::Error e;
         if (!jd::validate(req.probe, e))
-            return fail(jd::EX_CONFIG_, p.title + ": " + e.what);
+            return fail(jd::EX_CONFIG_,
+                        p.section + (p.section.empty() ? "" : " ") + p.title + ": " + e.what);
         reqs.push_back(std::move(req));
     }
     if (o.dry_run) {
@@ -210,20 +217,25 @@ int do_stop(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& 
     // start registered the probes with the jail(8) name as label: the
     // daemon finds them by it even when the jail is already gone.
     const std::string label = m.jail_name(name);
-    const jdhook::Kind kinds[] = {jdhook::Kind::reboot, jdhook::Kind::snapshot};
+    // The built-in titles, and those of the [probe] sections for this jail.
+    std::vector<std::string> titles = {jdhook::probe_title(cfg, m, jdhook::Kind::reboot),
+                                       jdhook::probe_title(cfg, m, jdhook::Kind::snapshot)};
+    for (const auto& d : cfg.declared)
+        if (jdhook::declared_applies(d, m, name) &&
+            std::find(titles.begin(), titles.end(), d.title) == titles.end())
+            titles.push_back(d.title);
     if (o.dry_run) {
         // -n changes nothing, for stop too: what would be removed.
-        for (jdhook::Kind k : kinds)
-            std::printf("%s\n",
-                        jdhook::as_remove_line(label, jdhook::probe_title(cfg, m, k)).c_str());
+        for (const std::string& t : titles)
+            std::printf("%s\n", jdhook::as_remove_line(label, t).c_str());
         return 0;
     }
     std::uint64_t removed = 0;
-    for (jdhook::Kind k : kinds) {
+    for (const std::string& t : titles) {
         jd::Request req;
         req.op = jd::Op::remove;
         req.jail = label;
-        req.title = jdhook::probe_title(cfg, m, k);
+        req.title = t;
         jd::Reply reply;
         jd::Error e;
         if (!jd::call_daemon(o.socket, req, reply, e))
@@ -305,23 +317,94 @@ int do_check(const Options& o) {
     if (!jdhook::load_config(o.config, o.config_given, cfg, err))
         return fail(jd::EX_CONFIG_, err);
     for (const auto& m : jdhook::managers()) {
-        jdhook::Plan plan;
-        if (!jdhook::make_plan(cfg, m, "check", 1, plan, err))
-            return fail(jd::EX_CONFIG_, o.config + ": " + err);
-        for (const auto& p : plan.probes) {
-            jd::ProbeSpec spec;
-            spec.jail = "1";
-            spec.label = plan.label;
-            spec.command = p.command;
-            spec.title = p.title;
-            spec.cooldown_s = p.cooldown;
-            jd::Error e;
-            if (!jd::validate(spec, e))
-                return fail(jd::EX_CONFIG_,
-                            o.config + ": [" + m.name() + "] " + p.title + ": " + e.what);
+        // The built-in probes, then each [probe] section on its own for
+        // every manager it names, as if its jails matched the sample jail.
+        std::vector<jdhook::Config> cases(1, cfg);
+        cases[0].declared.clear();
+        for (const auto& d : cfg.declared) {
+            jdhook::Config one = cases[0];
+            one.declared = {d};
+            one.declared[0].jails.clear();
+            cases.push_back(std::move(one));
+        }
+        for (const auto& c : cases) {
+            jdhook::Plan plan;
+            if (!jdhook::make_plan(c, m, "check", 1, plan, err))
+                return fail(jd::EX_CONFIG_, c.declared.empty() ? o.config + ": " + err : err);
+            for (const auto& p : plan.probes) {
+                jd::ProbeSpec spec;
+                spec.jail = "1";
+                spec.label = plan.label;
+                spec.command = p.command;
+                spec.title = p.title;
+                spec.cooldown_s = p.cooldown;
+                jd::Error e;
+                if (!jd::validate(spec, e))
+                    return fail(
+                        jd::EX_CONFIG_,
+                        (p.section.empty() ? o.config + ": [" + m.name() + "] " : p.section + " ") +
+                            p.title + ": " + e.what);
+            }
         }
     }
     std::printf("%s: ok\n", o.config.c_str());
+    return 0;
+}
+
+// The hooks of the Linux managers, turned into start and stop. LXC runs
+// `jaildaemon-hook --hook lxc` with NAME, "lxc" and the hook type appended
+// (lxc.hook.version 0) or in LXC_NAME and LXC_HOOK_TYPE (version 1), and
+// the container's init as LXC_PID.
+bool lxc_args(Options& o, std::string& why) {
+    auto env = [](const char* k) {
+        const char* v = std::getenv(k);
+        return std::string(v ? v : "");
+    };
+    std::string name = o.args.size() == 4 ? o.args[1] : env("LXC_NAME");
+    std::string type = o.args.size() == 4 ? o.args[3] : env("LXC_HOOK_TYPE");
+    if (name.empty() || type.empty()) {
+        why = "lxc: no container name or hook type (run as lxc.hook.start-host or post-stop)";
+        return false;
+    }
+    if (type == "start-host") {
+        std::string pid = env("LXC_PID");
+        if (pid.empty()) {
+            why = "lxc: start-host hook without LXC_PID";
+            return false;
+        }
+        o.args = {"start", "lxc", name, pid};
+    } else if (type == "post-stop") {
+        o.args = {"stop", "lxc", name};
+    } else {
+        why = "lxc: hook type \"" + type + "\" is neither start-host nor post-stop";
+        return false;
+    }
+    return true;
+}
+
+// An OCI hook (podman's hooks.d): the container's state on standard input;
+// its "jaildaemon" annotation names it. poststart: start; poststop: stop.
+// Returns 1 with nothing to do (no annotation), 0 with o.args set.
+int oci_args(Options& o, std::string& why) {
+    std::string text;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0 && text.size() < (1u << 20))
+        text.append(buf, n);
+    jdhook::OciState st;
+    if (!jdhook::parse_oci_state(text, st, why))
+        return -1;
+    if (st.name.empty())
+        return 1;
+    const std::string mgr = o.args[1];
+    if (st.status == "stopped")
+        o.args = {"stop", mgr, st.name};
+    else if (st.pid > 0)
+        o.args = {"start", mgr, st.name, std::to_string(st.pid)};
+    else {
+        why = "container " + st.name + " is " + st.status + " without a pid";
+        return -1;
+    }
     return 0;
 }
 
@@ -367,6 +450,18 @@ int run(int argc, char** argv) {
     if (!o.config_given)
         o.config = std::string(JAILDAEMON_SYSCONFDIR) + "/jaildaemon-hook.conf";
 
+    if (!o.args.empty() && o.args[0] == "lxc" && (o.args.size() == 1 || o.args.size() == 4)) {
+        std::string why;
+        if (!lxc_args(o, why))
+            return fail(jd::EX_USAGE_, why);
+    } else if (!o.args.empty() && o.args[0] == "oci" && o.args.size() == 2) {
+        std::string why;
+        int r = oci_args(o, why);
+        if (r < 0)
+            return fail(jd::EX_DATAERR_, "oci: " + why);
+        if (r > 0)
+            return 0; // no "jaildaemon" annotation: not ours
+    }
     const std::string verb = o.args.empty() ? "" : o.args[0];
     if (verb == "list" && o.args.size() == 1)
         return do_list();

@@ -172,6 +172,44 @@ const Manager kManagers[] = {
                   .why = "Docker container names hold only letters, digits, '_', '.' and '-'",
                   .why_first = "Docker container names start with a letter or a digit"},
     }),
+    // LXC (lxc 5.0): lxc.hook.start-host runs on the host once the
+    // container's init exists (LXC_PID, its host pid, and LXC_NAME in the
+    // environment; name, "lxc" and the hook type appended to the command
+    // line), lxc.hook.post-stop once it is gone: both run
+    // `jaildaemon-hook --hook lxc`. `lxc-stop -r` reboots it; no snapshot
+    // (lxc-snapshot wants a stopped container). The probes are labelled
+    // "lxc:NAME", as the client labels -j lxc:NAME.
+    Manager({
+        .name = "lxc",
+        .description = "LXC containers (Linux); hook: lxc.hook.start-host, lxc.hook.post-stop",
+        .program = "lxc-stop",
+        .restart = "{program} -r -n {name}",
+        .snapshot = "",
+        .names = {.allowed = "_.-",
+                  .not_first = "_.",
+                  .why = "LXC container names here hold only letters, digits, '_', '.' and '-'",
+                  .why_first = "LXC container names here start with a letter or a digit"},
+        .naming = {.jail_is_safe = true, .jail_prefix = "lxc:", .label_in_spec = true},
+    }),
+    // podman (4.3): an OCI hook (oci-hooks(5), a JSON file in hooks.d)
+    // runs `jaildaemon-hook --hook oci podman` at poststart and poststop
+    // with the container's state on its standard input (status, pid,
+    // annotations; no name, hence the "jaildaemon" annotation that opts a
+    // container in and names it). `podman restart NAME`; no snapshot.
+    // Names as Docker's. Labelled "podman:NAME".
+    Manager({
+        .name = "podman",
+        .description =
+            "podman containers (Linux); hook: OCI hook (hooks.d), poststart and poststop",
+        .program = "podman",
+        .restart = "{program} restart {name}",
+        .snapshot = "",
+        .names = {.allowed = "_.-",
+                  .not_first = "_.",
+                  .why = "podman container names hold only letters, digits, '_', '.' and '-'",
+                  .why_first = "podman container names start with a letter or a digit"},
+        .naming = {.jail_is_safe = true, .jail_prefix = "podman:", .label_in_spec = true},
+    }),
 };
 
 bool alnum(unsigned char c) {
@@ -245,6 +283,12 @@ std::string Manager::jail_name(const std::string& jail) const {
 
 std::string Manager::command_name(const std::string& jail) const {
     return s_.naming.hook_gets_safe ? safe_name(jail) : jail;
+}
+
+std::string Manager::jail_spec(const std::string& jail, long jid) const {
+    if (s_.naming.label_in_spec)
+        return "pid:" + std::to_string(jid) + "@" + jail_name(jail);
+    return std::to_string(jid);
 }
 
 std::string Manager::snapshot_template(const Section& cfg) const {

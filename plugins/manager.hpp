@@ -44,6 +44,10 @@ struct Naming {
     // Whether the manager hands its hooks the safe name (ezjail), which its
     // commands then get too.
     bool hook_gets_safe = false;
+    // Linux containers (lxc, podman): the jail is sent to the daemon as
+    // "pid:JID@LABEL", the way the client sends -j lxc:NAME, so that the
+    // daemon lists the probes under the label.
+    bool label_in_spec = false;
 };
 
 // One jail manager: its Spec, an entry of the table in manager.cpp, and
@@ -86,6 +90,8 @@ class Manager {
     // The name the manager's commands get ({name}): the one its hook is
     // handed (ezjail: the safe name), else the name as given.
     std::string command_name(const std::string& jail) const;
+    // The jail as the hook sends it to the daemon, for a known jid.
+    std::string jail_spec(const std::string& jail, long jid) const;
 
     // Default command templates (see command.hpp for the placeholders); the
     // daemon runs the expanded command as /bin/sh -c on the host.

@@ -34,8 +34,8 @@ TEST_CASE("the eight managers are registered, in list order") {
     for (const auto& m : managers())
         names.push_back(m.name());
     CHECK(names == std::vector<std::string>{"ezjail", "bastille", "jail", "iocage", "pot",
-                                            "appjail", "cbsd", "docker"});
-    CHECK(find_manager("podman") == nullptr);
+                                            "appjail", "cbsd", "docker", "lxc", "podman"});
+    CHECK(find_manager("kubernetes") == nullptr);
 }
 
 TEST_CASE("jail(8) names: what jls -j knows and the probes are labelled with") {
@@ -275,8 +275,8 @@ TEST_CASE("snapshot templates: jail.conf and AppJail only with a dataset") {
     Section none, with;
     with.dataset = "{dataset}";
     for (const auto& m : managers()) {
-        if (m.name() == "docker")
-            continue; // no snapshot at all: the docker case below
+        if (m.name() == "docker" || m.name() == "lxc" || m.name() == "podman")
+            continue; // no snapshot at all: the Linux cases below
         bool needs = m.name() == "jail" || m.name() == "appjail";
         CHECK(m.snapshot_template(none).empty() == needs);
         CHECK_FALSE(m.snapshot_template(with).empty());
@@ -312,4 +312,26 @@ TEST_CASE("docker: docker restart without respawn, no snapshot, Docker's names")
     CHECK(lines(q) ==
           std::vector<std::string>{
               "jaildaemon -c 'docker -H unix:///run/d.sock restart web' -j 7 -t REBOOT"});
+}
+
+TEST_CASE("lxc and podman: restart without respawn, no snapshot, labelled MANAGER:NAME") {
+    Plan p = plan_for("", "lxc", "web-1", 4242);
+    CHECK(p.label == "lxc:web-1");
+    CHECK(lines(p) ==
+          std::vector<std::string>{"jaildaemon -c 'lxc-stop -r -n web-1' -j 4242 -t REBOOT"});
+    REQUIRE(p.notes.size() == 1);
+    CHECK(p.notes[0] == "no SNAPSHOT probe: lxc has no snapshot command");
+    p = plan_for("", "podman", "web.1", 7);
+    CHECK(p.label == "podman:web.1");
+    CHECK(lines(p) ==
+          std::vector<std::string>{"jaildaemon -c 'podman restart web.1' -j 7 -t REBOOT"});
+    std::string w;
+    CHECK_FALSE(find_manager("podman")->valid_name("_x", w));
+    CHECK_FALSE(find_manager("lxc")->valid_name("a/b", w));
+    // A declared probe for the containers, {name} the container's name.
+    p = plan_for("[probe fw]\ntitle = FW\ncommand = /usr/local/sbin/fw-reload {name}\n"
+                 "managers = lxc podman\n",
+                 "podman", "web1", 7);
+    REQUIRE(p.probes.size() == 2);
+    CHECK(p.probes[1].command == "/usr/local/sbin/fw-reload web1");
 }

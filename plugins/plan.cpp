@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fnmatch.h>
 
 namespace jdhook {
 
@@ -21,6 +22,25 @@ bool names_jail(const std::vector<std::string>& list, const Manager& m, const st
     const std::string safe = m.safe_name(jail);
     return std::any_of(list.begin(), list.end(),
                        [&](const std::string& e) { return e == jail || m.safe_name(e) == safe; });
+}
+
+bool declared_applies(const DeclaredProbe& d, const Manager& m, const std::string& jail) {
+    if (!d.managers.empty() &&
+        std::find(d.managers.begin(), d.managers.end(), m.name()) == d.managers.end())
+        return false;
+    if (d.jails.empty())
+        return true;
+    const std::string names[] = {jail, m.safe_name(jail), m.jail_name(jail)};
+    for (const std::string& g : d.jails) {
+        // A plain name matches either way round, as in exclude (ezjail's
+        // hook gets example_com for example.com).
+        if (g.find_first_of("*?[") == std::string::npos && names_jail({g}, m, jail))
+            return true;
+        for (const std::string& n : names)
+            if (::fnmatch(g.c_str(), n.c_str(), 0) == 0)
+                return true;
+    }
+    return false;
 }
 
 bool make_plan(const Config& cfg, const Manager& m, const std::string& jail,
@@ -97,6 +117,37 @@ bool make_plan(const Config& cfg, const Manager& m, const std::string& jail,
         }
         plan.probes.push_back(std::move(p));
     }
+
+    // The declared probes, after the built-in ones; a title is one probe
+    // per jail (the daemon would replace the first with the second).
+    for (const DeclaredProbe& d : cfg.declared) {
+        if (!declared_applies(d, m, jail))
+            continue;
+        PlannedProbe p;
+        p.kind = Kind::declared;
+        p.title = d.title;
+        p.respawn = d.respawn != "none";
+        p.respawn_now = d.respawn == "now";
+        p.uid = d.uid ? d.uid : cfg.uid;
+        p.gid = d.gid ? d.gid : cfg.gid;
+        p.cooldown = d.cooldown;
+        p.section = "[probe " + d.name + "] (" + d.origin + ")";
+        if (!expand(d.command, vars, p.command, why)) {
+            err = d.origin + ": [probe " + d.name + "] command: " + why + " for " + m.name() +
+                  " jail " + jail;
+            return false;
+        }
+        for (const PlannedProbe& o : plan.probes)
+            if (o.title == p.title) {
+                err = d.origin + ": [probe " + d.name + "] title " + p.title + " is " +
+                      (o.section.empty()
+                           ? "the built-in " + std::string(kind_name(o.kind)) + " probe's"
+                           : "also the title of " + o.section) +
+                      " for " + m.name() + " jail " + jail;
+                return false;
+            }
+        plan.probes.push_back(std::move(p));
+    }
     return true;
 }
 
@@ -104,7 +155,7 @@ std::string as_command_line(const Plan& plan, const PlannedProbe& p) {
     std::string s = "jaildaemon -c " + shell_quote(p.command) + " -j " +
                     (plan.jid_known ? std::to_string(plan.jid) : shell_quote(plan.label));
     if (p.respawn)
-        s += " -r";
+        s += p.respawn_now ? " -R" : " -r";
     if (p.uid)
         s += " -u " + std::to_string(*p.uid);
     if (p.gid)

@@ -23,6 +23,10 @@ struct PlannedProbe {
     // Least seconds between two triggers (--cooldown): what the manager's
     // snapshot naming needs; unset for REBOOT.
     std::optional<std::uint32_t> cooldown;
+    // A declared probe ([probe NAME]): respawn at once (-R) rather than
+    // after the command (-r), and the section it comes from.
+    bool respawn_now = false;
+    std::string section; // "[probe NAME] (file:line)"; empty: built-in
 };
 
 struct Plan {
@@ -51,6 +55,12 @@ bool names_jail(const std::vector<std::string>& list, const Manager& m, const st
 // run of a jail that is not running) under manager m.
 bool make_plan(const Config& cfg, const Manager& m, const std::string& jail,
                std::optional<long> jid, Plan& plan, std::string& err);
+
+// Whether a [probe] section applies to jail under manager m: m is one of
+// its managers and one of its jails globs (fnmatch(3)) matches the jail's
+// name, its safe name or its jail(8) name; a name without glob characters
+// matches as in exclude, by its safe name too. Empty lists match everything.
+bool declared_applies(const DeclaredProbe& d, const Manager& m, const std::string& jail);
 
 // The jaildaemon(8) command line that registers the same probe by hand.
 std::string as_command_line(const Plan& plan, const PlannedProbe& p);

@@ -218,9 +218,17 @@ docker    Docker containers (Linux); hook: jaildaemon-docker-watch
             program:  docker
             restart:  {program} restart {name}
             snapshot: none: docker has no snapshot command
+lxc       LXC containers (Linux); hook: lxc.hook.start-host, lxc.hook.post-stop
+            program:  lxc-stop
+            restart:  {program} -r -n {name}
+            snapshot: none: lxc has no snapshot command
+podman    podman containers (Linux); hook: OCI hook (hooks.d), poststart and poststop
+            program:  podman
+            restart:  {program} restart {name}
+            snapshot: none: podman has no snapshot command
 placeholders: {program} {name} {safename} {jid} {dataset} {zfs}
 LIST
-check_file "list: all eight managers and their default commands" "$T/want" "$T/out"
+check_file "list: all ten managers and their default commands" "$T/want" "$T/out"
 check_eq "version" "jaildaemon-hook $JD_VERSION" "$("$H" -V)"
 
 # --- the traps a new user fell into ------------------------------------------
@@ -297,5 +305,32 @@ check "JAILDAEMON_SOCKET: -f wins" grep -q "$NOSOCK" "$T/err"
 # status asks the daemon.
 "$H" -C /dev/null -f "$NOSOCK" status bastille web01 >"$T/out" 2>"$T/err"
 check_eq "status without a daemon: EX_UNAVAILABLE" 69 $?
+
+# The Linux managers' hooks: lxc (what LXC appends, or its environment)
+# and oci (the state on stdin), shown with -n.
+LXC_PID=4242 "$H" -C /dev/null -n lxc web1 lxc start-host >"$T/out" 2>&1
+check_eq "lxc start-host: start lxc NAME \$LXC_PID" \
+    "jaildaemon -c 'lxc-stop -r -n web1' -j 4242 -t REBOOT" "$(grep -v 'no SNAPSHOT' "$T/out")"
+LXC_NAME=web1 LXC_HOOK_TYPE=post-stop "$H" -C /dev/null -n lxc >"$T/out" 2>&1
+check_eq "lxc post-stop (hook version 1): stop lxc NAME" \
+    "jaildaemon -x -j lxc:web1 -t REBOOT
+jaildaemon -x -j lxc:web1 -t SNAPSHOT" "$(cat "$T/out")"
+"$H" -C /dev/null -n lxc web1 lxc start-host >"$T/out" 2>&1
+check_eq "lxc start-host without LXC_PID: EX_USAGE" 64 $?
+"$H" -C /dev/null -n lxc web1 lxc pre-start >"$T/out" 2>&1
+check_eq "lxc, another hook type: EX_USAGE" 64 $?
+echo '{"status":"created","pid":77,"annotations":{"jaildaemon":"web1"}}' |
+    "$H" -C /dev/null -n oci podman >"$T/out" 2>&1
+check_eq "oci poststart: start podman NAME PID" \
+    "jaildaemon -c 'podman restart web1' -j 77 -t REBOOT" "$(grep -v 'no SNAPSHOT' "$T/out")"
+echo '{"status":"stopped","annotations":{"jaildaemon":"web1"}}' |
+    "$H" -C /dev/null -n oci podman >"$T/out" 2>&1
+check "oci poststop: stop podman NAME" grep -qx "jaildaemon -x -j podman:web1 -t REBOOT" "$T/out"
+echo '{"status":"created","pid":77}' | "$H" -C /dev/null -n oci podman >"$T/out" 2>&1
+check_eq "oci without the annotation: nothing, exit 0" "0 0" "$? $(wc -c <"$T/out" | tr -d ' ')"
+echo 'garbage' | "$H" -C /dev/null oci podman >"$T/out" 2>&1
+check_eq "oci, bad state: EX_DATAERR" 65 $?
+echo 'garbage' | "$H" --hook -C /dev/null oci podman >"$T/out" 2>&1
+check_eq "oci, bad state, hook mode: exit 0" 0 $?
 
 finish
