@@ -11,8 +11,11 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <ctime>
 #include <sys/wait.h>
+#include <vector>
 
 namespace asio = boost::asio;
 
@@ -22,6 +25,11 @@ namespace {
 // A probe that cannot be launched while its jail lives is tried this many
 // times in all (again after 1 s, then 2 s) before it is forgotten.
 constexpr int kLaunchTries = 3;
+// Launches of one jail at once (queue_launch); ProbeLauncher::kMaxInFlight
+// of all jails.
+constexpr std::size_t kLaunchesPerJail = 8;
+// How long the daemon's stop waits for its killed probes to end.
+constexpr std::chrono::milliseconds kStopReap{1000};
 } // namespace
 
 Engine::Engine(asio::io_context& io, const DaemonOptions& opts, const ProbeImage& image,
@@ -51,12 +59,31 @@ void Engine::stop() {
     log_info("state: " + std::to_string(commit_.writes()) + " journal writes, " +
              std::to_string(commit_.compactions()) + " snapshots since start");
     launcher_.kill_all();
+    jail_launches_.clear();
+    std::vector<pid_t> left;
     for (Probe* p : registry_.all())
-        if (p->pid)
+        if (p->pid) {
             kill(p->pid, SIGKILL);
-    for (Probe* p : registry_.all())
-        if (p->pid)
-            waitpid(p->pid, nullptr, 0);
+            left.push_back(p->pid);
+        }
+    // Reaped without waiting on any one of them: a probe in a frozen cgroup
+    // (v1 freezer) does not die of SIGKILL until its jail is thawed. What
+    // has not ended by the deadline is left to init.
+    auto until = std::chrono::steady_clock::now() + kStopReap;
+    for (;;) {
+        std::erase_if(left, [](pid_t pid) {
+            pid_t r = waitpid(pid, nullptr, WNOHANG);
+            return r == pid || (r < 0 && errno != EINTR);
+        });
+        if (left.empty() || std::chrono::steady_clock::now() >= until)
+            break;
+        struct timespec ts = {0, 10'000'000};
+        nanosleep(&ts, nullptr);
+    }
+    if (!left.empty())
+        log_warn(std::to_string(left.size()) + " probes did not end within " +
+                 std::to_string(kStopReap.count()) +
+                 " ms of SIGKILL (stopped or frozen in their jail?); not waited for");
 }
 
 void Engine::forget(Probe& p) {
@@ -185,7 +212,7 @@ void Engine::restore(const SavedState& saved, std::function<void()> restored_cb)
         // All at once: the launcher launches them side by side. A probe that
         // fails to launch is tried again (launch_failed), not dropped at once.
         ++*pending;
-        launch(p.id, one_done);
+        launch(p.id, one_done, true);
     }
     registry_.set_next_id(saved.next_id);
     if (!saved.probes.empty())
@@ -210,13 +237,60 @@ void Engine::add(const ProbeSpec& spec, Done done) {
     // Start the probe before it enters the registry: a failure leaves the
     // registry (and a probe this one would replace) untouched. The answer
     // waits for the probe's "ready"; the loop serves others meanwhile.
-    launcher_.launch(jail, spec,
-                     [this, spec, jail, done = std::move(done)](
-                         pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& e) {
-                         if (pid < 0)
-                             return done(error_reply(e.code, e.what));
-                         finish_add(spec, jail, pid, std::move(exit), done);
-                     });
+    queue_launch(jail, spec,
+                 [this, spec, jail, done = std::move(done)](
+                     pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& e) {
+                     if (pid < 0)
+                         return done(error_reply(e.code, e.what));
+                     finish_add(spec, jail, pid, std::move(exit), done);
+                 });
+}
+
+void Engine::queue_launch(std::shared_ptr<Jail> jail, const ProbeSpec& spec,
+                          ProbeLauncher::Done done, bool restoring) {
+    ProbeLauncher::Deadline deadline;
+    if (!restoring)
+        deadline =
+            std::chrono::steady_clock::now() + std::chrono::seconds(ProbeLauncher::kReadySeconds);
+    std::string key = jail->key();
+    jail_launches_[key].queue.push_back({std::move(jail), spec, std::move(done), deadline});
+    next_launch(key);
+}
+
+void Engine::next_launch(const std::string& key) {
+    auto it = jail_launches_.find(key);
+    if (it == jail_launches_.end())
+        return;
+    JailLaunches& jl = it->second;
+    auto now = std::chrono::steady_clock::now();
+    while (jl.started < kLaunchesPerJail && !jl.queue.empty()) {
+        QueuedLaunch q = std::move(jl.queue.front());
+        jl.queue.pop_front();
+        if (q.deadline && *q.deadline <= now) {
+            // Its time went by in the queue: the jail's earlier launches
+            // held it up. Answered from the loop, like every launch.
+            Error err{EX_TEMPFAIL_, "probe in jail " + q.jail->name() + " not started within " +
+                                        std::to_string(ProbeLauncher::kReadySeconds) +
+                                        " s: the jail's earlier launches were held up "
+                                        "(stopped, frozen or slow inside the jail)"};
+            asio::post(io_, [done = std::move(q.done), err] { done(-1, nullptr, err); });
+            continue;
+        }
+        ++jl.started;
+        launcher_.launch(
+            q.jail, q.spec,
+            [this, key, done = std::move(q.done)](pid_t pid, std::shared_ptr<ExitSlot> exit,
+                                                  const Error& err) {
+                auto it = jail_launches_.find(key);
+                if (it != jail_launches_.end())
+                    --it->second.started;
+                done(pid, std::move(exit), err);
+                next_launch(key);
+            },
+            q.deadline);
+    }
+    if (jl.started == 0 && jl.queue.empty())
+        jail_launches_.erase(it);
 }
 
 // The probe runs (pid); it enters the registry, replacing an older probe of
@@ -306,7 +380,7 @@ Reply Engine::list(const Request& req) {
     return r;
 }
 
-void Engine::launch(std::uint64_t id, std::function<void()> then) {
+void Engine::launch(std::uint64_t id, std::function<void()> then, bool restoring) {
     Probe* p = registry_.find(id);
     if (!p || p->pid || launching_.count(id)) {
         if (then)
@@ -315,30 +389,32 @@ void Engine::launch(std::uint64_t id, std::function<void()> then) {
     }
     p->state = ProbeState::spawning;
     launching_.insert(id);
-    launcher_.launch(p->jail, p->spec,
-                     [this, id, then](pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& err) {
-                         launching_.erase(id);
-                         struct Then {
-                             std::function<void()> fn;
-                             ~Then() {
-                                 if (fn)
-                                     fn();
-                             }
-                         } at_end{then};
-                         Probe* p = registry_.find(id);
-                         if (!p || p->pid) {
-                             // Removed or replaced while it launched.
-                             if (pid > 0) {
-                                 kill(pid, SIGKILL);
-                                 exit->set([](int) {});
-                             }
-                             return;
-                         }
-                         if (pid < 0)
-                             return launch_failed(id, err);
-                         launch_tries_.erase(id);
-                         adopt(*p, pid, std::move(exit));
-                     });
+    queue_launch(
+        p->jail, p->spec,
+        [this, id, then](pid_t pid, std::shared_ptr<ExitSlot> exit, const Error& err) {
+            launching_.erase(id);
+            struct Then {
+                std::function<void()> fn;
+                ~Then() {
+                    if (fn)
+                        fn();
+                }
+            } at_end{then};
+            Probe* p = registry_.find(id);
+            if (!p || p->pid) {
+                // Removed or replaced while it launched.
+                if (pid > 0) {
+                    kill(pid, SIGKILL);
+                    exit->set([](int) {});
+                }
+                return;
+            }
+            if (pid < 0)
+                return launch_failed(id, err);
+            launch_tries_.erase(id);
+            adopt(*p, pid, std::move(exit));
+        },
+        restoring);
 }
 
 void Engine::adopt(Probe& p, pid_t pid, std::shared_ptr<ExitSlot> exit) {

@@ -52,7 +52,16 @@ class Engine {
                     std::shared_ptr<ExitSlot> exit, Done done);
     void remove(const Request& r, Done done);
     Reply list(const Request& r);
-    void launch(std::uint64_t id, std::function<void()> then = {});
+    // restoring: a saved probe at start, whose deadline runs from the
+    // moment its launch starts (thousands are queued at once).
+    void launch(std::uint64_t id, std::function<void()> then = {}, bool restoring = false);
+    // Every launch goes through here: at most kLaunchesPerJail of one jail
+    // at once, the others wait in that jail's queue, so that a jail that
+    // holds up its launches (SIGSTOP, a frozen cgroup) delays only its own.
+    // The ready deadline runs from now, queueing included (unless restoring).
+    void queue_launch(std::shared_ptr<Jail> jail, const ProbeSpec& spec, ProbeLauncher::Done done,
+                      bool restoring = false);
+    void next_launch(const std::string& jail_key);
     void launch_failed(std::uint64_t id, const Error& err);
     void adopt(Probe& p, pid_t pid, std::shared_ptr<ExitSlot> exit);
     void respawn(std::uint64_t id);
@@ -91,6 +100,18 @@ class Engine {
     std::unordered_map<std::uint64_t, int> launch_tries_;
     // Probes whose launch is under way.
     std::unordered_set<std::uint64_t> launching_;
+    // Launches of each jail (by Jail::key()): started, and waiting their turn.
+    struct QueuedLaunch {
+        std::shared_ptr<Jail> jail;
+        ProbeSpec spec;
+        ProbeLauncher::Done done;
+        ProbeLauncher::Deadline deadline;
+    };
+    struct JailLaunches {
+        std::size_t started = 0;
+        std::deque<QueuedLaunch> queue;
+    };
+    std::unordered_map<std::string, JailLaunches> jail_launches_;
     // Probes with a deferred run waiting for a free command slot, in order.
     std::deque<std::uint64_t> waiting_slot_;
 };

@@ -116,8 +116,9 @@ ProbeLauncher::~ProbeLauncher() {
     kill_all();
 }
 
-void ProbeLauncher::launch(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done) {
-    Queued q{std::move(jail), spec, std::move(done)};
+void ProbeLauncher::launch(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done,
+                           Deadline deadline) {
+    Queued q{std::move(jail), spec, std::move(done), deadline};
     if (running_ >= kMaxInFlight) {
         queue_.push_back(std::move(q));
         return;
@@ -156,6 +157,14 @@ void ProbeLauncher::begin(Queued q) {
     live_[l.get()] = l;
 
     Error err;
+    auto until =
+        q.deadline.value_or(std::chrono::steady_clock::now() + std::chrono::seconds(kReadySeconds));
+    if (until <= std::chrono::steady_clock::now()) {
+        err.set(EX_TEMPFAIL_, "probe in jail " + l->name + " not started within " +
+                                  std::to_string(kReadySeconds) + " s (too many launches)");
+        asio::post(io_, [this, l, err] { finish(l, -1, err); });
+        return;
+    }
     LaunchTarget t;
     if (!q.jail->launch_target(t, err)) {
         asio::post(io_, [this, l, err] { finish(l, -1, err); });
@@ -214,7 +223,7 @@ void ProbeLauncher::begin(Queued q) {
 
     // Every step from here is an event: a status message, an exit, the deadline.
     std::weak_ptr<Launch> weak = l;
-    l->timer.expires_after(std::chrono::seconds(kReadySeconds));
+    l->timer.expires_at(until);
     l->timer.async_wait([this, weak](const boost::system::error_code& ec) {
         auto l = weak.lock();
         if (ec || !l)

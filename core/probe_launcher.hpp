@@ -9,6 +9,7 @@
 #include "jail.hpp"
 #include "protocol.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -58,9 +59,12 @@ class ProbeLauncher {
     ProbeLauncher(boost::asio::io_context& io, const ProbeImage& image, int devnull);
     ~ProbeLauncher();
 
+    using Deadline = std::optional<std::chrono::steady_clock::time_point>;
     // Launch a probe for spec in jail. At most kMaxInFlight launch at once;
-    // more wait their turn.
-    void launch(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done);
+    // more wait their turn. Not ready by deadline (by default kReadySeconds
+    // after it starts): killed, and done gets the error.
+    void launch(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done,
+                Deadline deadline = {});
     // SIGKILL every probe still launching (daemon stop); their Done is not
     // called.
     void kill_all();
@@ -75,6 +79,7 @@ class ProbeLauncher {
         std::shared_ptr<Jail> jail;
         ProbeSpec spec;
         Done done;
+        Deadline deadline;
     };
     void begin(Queued q);
     void finish(const std::shared_ptr<Launch>& l, pid_t pid, const Error& err);

@@ -52,6 +52,26 @@ int spawn(const std::string& exe, std::vector<std::string> args, std::vector<std
     return spawn_command(exe.c_str(), argv.data(), envp.data(), pid);
 }
 
+// SIGKILL to every descendant of leader, again every 10 ms while there
+// were any (one may fork before its signal lands; its orphan comes to the
+// stopped leader), then to the leader's group and the leader. Never waits.
+// ended: the leader has ended (it may be reaped: its pid is no longer ours).
+void kill_tree(std::shared_ptr<boost::asio::steady_timer> timer, pid_t leader,
+               std::shared_ptr<bool> ended, int pass) {
+    if (*ended)
+        return;
+    if (signal_descendants(leader, SIGKILL) > 0 && pass < 100) {
+        timer->expires_after(std::chrono::milliseconds(10));
+        timer->async_wait([timer, leader, ended, pass](const boost::system::error_code& ec) {
+            if (!ec)
+                kill_tree(timer, leader, ended, pass + 1);
+        });
+        return;
+    }
+    ::killpg(leader, SIGKILL);
+    ::kill(leader, SIGKILL);
+}
+
 } // namespace
 
 Runner::Runner(boost::asio::io_context& io) : io_(io) {}
@@ -94,33 +114,42 @@ bool Runner::run(const CommandJob& job, std::function<void(const CommandResult&)
     // valid until we reap it below: every killpg() happens before that.
     pid_t pgid = pid;
     auto timed_out = std::make_shared<bool>(false);
+    // Set once the command has ended: a timer handler already queued then
+    // must not signal what may no longer be ours.
+    auto ended = std::make_shared<bool>(false);
     std::shared_ptr<boost::asio::steady_timer> timer;
     if (job.timeout.count() > 0) {
         timer = std::make_shared<boost::asio::steady_timer>(io_, job.timeout);
         std::string what = "command of probe " + quoted(job.title) + " in jail " + job.jail;
         auto secs = job.timeout.count();
-        timer->async_wait(
-            [timer, pgid, timed_out, what, secs](const boost::system::error_code& ec) {
-                if (ec)
-                    return;
-                *timed_out = true;
-                log_warn(what + " outlived its timeout of " + std::to_string(secs) +
-                         " s: killing process group " + std::to_string(pgid) +
-                         " (SIGTERM, SIGKILL " + "after 3 s)");
-                ::killpg(pgid, SIGTERM);
-                timer->expires_after(std::chrono::seconds(3));
-                timer->async_wait([pgid](const boost::system::error_code& ec2) {
-                    if (!ec2)
-                        ::killpg(pgid, SIGKILL);
-                });
+        timer->async_wait([timer, pid, timed_out, ended, what,
+                           secs](const boost::system::error_code& ec) {
+            if (ec || *ended)
+                return;
+            *timed_out = true;
+            log_warn(what + " outlived its timeout of " + std::to_string(secs) +
+                     " s: killing it and everything it started (process " + std::to_string(pid) +
+                     " stopped, the others SIGTERM; all SIGKILL " + "after 3 s)");
+            // Stopped, the command cannot end: it stays the reaper of
+            // what it started (command_spawn.hpp), so nothing of it can
+            // leave its tree until all of it is killed.
+            ::kill(pid, SIGSTOP);
+            signal_descendants(pid, SIGTERM);
+            timer->expires_after(std::chrono::seconds(3));
+            timer->async_wait([timer, pid, ended](const boost::system::error_code& ec2) {
+                if (!ec2)
+                    kill_tree(timer, pid, ended, 0);
             });
+        });
     }
-    watch_exit(io_, pid, [this, pid, t0, pgid, timer, timed_out, done = std::move(done)] {
+    watch_exit(io_, pid, [this, pid, t0, pgid, timer, timed_out, ended, done = std::move(done)] {
         --running_;
+        *ended = true;
         if (timer)
             timer->cancel();
         // What the command left behind in its group after a timeout goes
-        // too, while the leader's zombie still holds the group id.
+        // too, while the leader's zombie still holds the group id. (What it
+        // orphaned after it ended is init's, out of reach.)
         if (*timed_out)
             ::killpg(pgid, SIGKILL);
         CommandResult r;

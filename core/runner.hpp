@@ -24,8 +24,9 @@ struct CommandJob {
     std::string jail; // JAILDAEMON_JAIL
     long jid = 0;     // JAILDAEMON_JID
     std::string title;
-    // Past this the command and its whole process group are killed
-    // (SIGTERM, SIGKILL 3 s later). 0: no limit.
+    // Past this the command and everything it started are killed, also
+    // what left its process group or session: the command is stopped, the
+    // rest gets SIGTERM, all of it SIGKILL 3 s later. 0: no limit.
     std::chrono::seconds timeout{0};
 };
 
@@ -43,8 +44,9 @@ class Runner {
     explicit Runner(boost::asio::io_context& io);
     ~Runner();
     // Run job: spawn it; done runs on the event loop when it has ended. The
-    // command leads its own process group. Returns false with err when it
-    // could not be spawned.
+    // command leads its own process group and is the reaper of what it
+    // starts (command_spawn.hpp). Returns false with err when it could not
+    // be spawned.
     bool run(const CommandJob& job, std::function<void(const CommandResult&)> done, Error& err);
     std::size_t running() const { return running_; }
 

@@ -108,6 +108,18 @@ template <class F> int status_of(F f) {
     return st;
 }
 
+// Within 2 s, pid is gone or a zombie (killed, not yet reaped by its new
+// parent).
+bool gone(pid_t pid) {
+    for (int i = 0; i < 100; ++i) {
+        if (kill(pid, 0) != 0 ||
+            slurp("/proc/" + std::to_string(pid) + "/stat").find(") Z ") != std::string::npos)
+            return true;
+        usleep(20000);
+    }
+    return false;
+}
+
 // Swaps one of our descriptors for another while in scope.
 struct FdSwap {
     int fd, saved;
@@ -342,25 +354,53 @@ TEST_SUITE("runner") {
         auto r = run(j);
         REQUIRE(r);
         CHECK(r->timed_out);
-        CHECK(jd::status_text(r->status) == "signal 15");
-        CHECK(r->took >= 1s);
-        CHECK(r->took < 4s);
+        // Stopped at the timeout (it stays the reaper of its descendants),
+        // killed 3 s later.
+        CHECK(jd::status_text(r->status) == "signal 9");
+        CHECK(r->took >= 4s);
+        CHECK(r->took < 10s);
         // The background child went with the group.
         pid_t child = std::stoi(slurp(d.file("child")));
-        auto gone = [&] {
-            if (kill(child, 0) != 0)
-                return true;
-            // Killed but not yet reaped by its new parent.
-            std::string stat = slurp("/proc/" + std::to_string(child) + "/stat");
-            return stat.find(") Z ") != std::string::npos;
-        };
-        for (int i = 0; i < 100 && !gone(); ++i)
-            usleep(20000);
-        CHECK(gone());
+        CHECK(gone(child));
 
         r = run(job("exit 0"));
         REQUIRE(r);
         CHECK_FALSE(r->timed_out);
+    }
+
+    TEST_CASE("a command past its timeout is killed with all it started, also after setsid") {
+        TempDir d("runner");
+        // A grandchild in a session of its own whose parent has ended (the
+        // command adopts it), one that ignores SIGTERM in a session of its
+        // own, and one still in the group.
+        std::string f = d.file("pids");
+        // Their sleeps last a time no other process on this machine uses.
+        std::string s = "sleep 9" + std::to_string(getpid());
+        CommandJob j = job("(setsid " + s + " & echo $! >> " + f +
+                           ") ; setsid sh -c 'trap \"\" TERM; " + "echo $$ >> " + f + "; " + s +
+                           "; " + s + "' & " + s + " & echo $! >> " + f + "; wait");
+        j.timeout = std::chrono::seconds(1);
+        auto r = run(j);
+        REQUIRE(r);
+        CHECK(r->timed_out);
+        std::vector<std::string> pids = lines(slurp(f));
+        CHECK(pids.size() == 3);
+        for (const std::string& p : pids) {
+            INFO("descendant ", p);
+            CHECK(gone(std::stoi(p)));
+        }
+        // Nothing of the command is left anywhere.
+        for (const auto& e : fs::directory_iterator("/proc")) {
+            std::string name = e.path().filename();
+            if (name.find_first_not_of("0123456789") != std::string::npos)
+                continue;
+            std::string cmd = slurp(e.path() / "cmdline");
+            std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+            if (cmd == s + " " && !gone(std::stoi(name))) {
+                FAIL_CHECK("left running: pid " << name << " " << cmd);
+                kill(std::stoi(name), SIGKILL);
+            }
+        }
     }
 
     TEST_CASE("watch_exit reports the end before the reap: the group id is still ours") {

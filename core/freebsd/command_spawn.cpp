@@ -1,15 +1,90 @@
-// FreeBSD: spawn host commands with posix_spawn(3) (vfork-like). The daemon
-// does not hold a descriptor per probe here, so there is no table worth
-// avoiding to copy.
+// FreeBSD: spawn host commands with vfork(2), as posix_spawn(3) does, with
+// one more step: the command becomes a reaper (procctl(2)
+// PROC_REAP_ACQUIRE, which only a process can ask for itself), so that what
+// it starts and orphans stays its descendant, and a timeout reaches all of
+// it with PROC_REAP_KILL. The daemon does not hold a descriptor per probe
+// here, so there is no table worth avoiding to copy.
 // The end of a command is seen by watch_exit() (freebsd/child_watch.cpp: the
 // daemon's one kqueue, EVFILT_PROC / NOTE_EXIT), which leaves the zombie
 // for waitpid(2).
 #include "command_spawn.hpp"
 
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <sys/procctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace jd {
 
+namespace {
+
+// In the vfork child, which borrows the daemon's memory: only system calls.
+// Signal dispositions and the mask go through syscall(2), not libthr's
+// sigaction and sigprocmask, which keep state in that memory (vfork(2)).
+[[noreturn]] void child(const char* exe, char* const argv[], char* const envp[], int null,
+                        volatile int* err) {
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigset_t none;
+    sigemptyset(&none);
+    if (procctl(P_PID, getpid(), PROC_REAP_ACQUIRE, nullptr) != 0)
+        goto fail;
+    if (dup2(null, STDIN_FILENO) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0 || chdir("/") != 0 ||
+        setpgid(0, 0) != 0)
+        goto fail;
+    closefrom(STDERR_FILENO + 1);
+    // Every signal blocked since before vfork: no handler of the daemon's
+    // runs here. Default dispositions for all, then the empty mask.
+    for (int sig = 1; sig < NSIG; ++sig)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            (void)syscall(SYS_sigaction, sig, &dfl, nullptr);
+    if (syscall(SYS_sigprocmask, SIG_SETMASK, &none, nullptr) != 0)
+        goto fail;
+    execve(exe, argv, envp);
+fail:
+    *err = errno ? errno : EINVAL;
+    _exit(127);
+}
+
+} // namespace
+
 int spawn_command(const char* exe, char* const argv[], char* const envp[], pid_t& pid) {
-    return posix_spawn_command(exe, argv, envp, pid);
+    static int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null < 0)
+        return posix_spawn_command(exe, argv, envp, pid);
+    volatile int err = 0;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t p = vfork();
+    if (p == 0)
+        child(exe, argv, envp, null, &err);
+    int e = errno;
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    if (p < 0)
+        return e;
+    if (err) {
+        // It has exited already: reap it here.
+        while (waitpid(p, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        return err;
+    }
+    pid = p;
+    return 0;
+}
+
+// The command is the reaper of its descendants (spawn_command): one call
+// signals all of them, also those it orphaned, not the command itself.
+// ESRCH: it has no descendants.
+int signal_descendants(pid_t leader, int sig) {
+    struct procctl_reaper_kill rk {};
+    rk.rk_sig = sig;
+    if (procctl(P_PID, leader, PROC_REAP_KILL, &rk) != 0)
+        return 0;
+    return int(rk.rk_killed);
 }
 
 } // namespace jd

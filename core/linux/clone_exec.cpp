@@ -5,6 +5,7 @@
 #include <linux/close_range.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,6 +45,7 @@ __attribute__((no_sanitize("address", "undefined"))) int child_main(void* arg) {
                 (void)sigaction(sig, &dfl, nullptr);
     }
     if ((c.own_pgrp && setpgid(0, 0) != 0) || (c.chdir_root && chdir("/") != 0) ||
+        (c.reaper && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) ||
         sigprocmask(SIG_SETMASK, &c.mask, nullptr) != 0)
         goto fail;
     execve(c.exe, c.argv, c.envp);

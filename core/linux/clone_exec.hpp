@@ -31,6 +31,7 @@ struct CloneExec {
     sigset_t mask{};         // the child's signal mask
     bool own_pgrp = false;   // setpgid(0, 0)
     bool chdir_root = false; // chdir("/")
+    bool reaper = false;     // PR_SET_CHILD_SUBREAPER (kept across exec)
 };
 
 // Reserve the low slots; call early, while the daemon holds few

@@ -106,10 +106,11 @@ c.ok("register a command that outlives its timeout", d.add(J, "TMO", cmd, respaw
      .get("ok"))
 c.ok("trigger it", jail.trigger("TMO"))
 c.ok("it is killed and logged", jdtest.wait_for(
-    lambda: "outlived its timeout of 2 s: killing process group" in d.log_text(), 6))
+    lambda: "outlived its timeout of 2 s: killing it and everything it started"
+    in d.log_text(), 6))
 c.ok("its audit line says so", jdtest.wait_for(
-    lambda: re.search(r'audit: trigger of probe \d+ "TMO".*signal 15 \(killed: timeout of 2 s\)',
-                      d.log_text()), 5))
+    lambda: re.search(r'audit: trigger of probe \d+ "TMO".*signal 9 \(killed: timeout of 2 s\)',
+                      d.log_text()), 6))
 child = int(open(marker + ".child").read())
 c.ok("the background child of the command died too",
      jdtest.wait_for(lambda: not os.path.exists("/proc/%d" % child) or
