@@ -8,7 +8,7 @@ start_daemon
 fat_jail
 
 jd -c 'echo "jail=$JAILDAEMON_JAIL jid=$JAILDAEMON_JID title=$JAILDAEMON_TITLE" > '"$T"'/hostonly/effect' \
-    -j "$LEADER" -t REBOOT
+    -j "$JAIL" -t REBOOT
 check_eq "register exits 0" 0 $?
 check_eq "one probe listed" 1 "$(probe_count)"
 check "probe visible inside the jail as REBOOT" \
@@ -20,7 +20,7 @@ in_jail "$LEADER" pkill -HUP -f '^REBOOT$'
 check_eq "pkill inside the jail found the probe" 0 $?
 wait_for 5 test -s "$T/hostonly/effect"
 check_eq "host command ran with the jail's environment" \
-    "jail=pid:$LEADER jid=$LEADER title=REBOOT" "$(cat "$T/hostonly/effect" 2>/dev/null)"
+    "jail=$JAIL_NAME jid=$JID title=REBOOT" "$(cat "$T/hostonly/effect" 2>/dev/null)"
 check "the jail still cannot see the effect" \
     in_jail "$LEADER" sh -c "! ls '$T/hostonly/effect' 2>/dev/null"
 wait_for 5 count_is 0
