@@ -11,6 +11,18 @@ jd -c 'echo "jail=$JAILDAEMON_JAIL jid=$JAILDAEMON_JID title=$JAILDAEMON_TITLE" 
     -j "$JAIL" -t REBOOT
 check_eq "register exits 0" 0 $?
 check_eq "one probe listed" 1 "$(probe_count)"
+if [ -n "$FBSDSIM" ]; then
+    # FreeBSD 15: the daemon pins the jail with one jail descriptor (in the
+    # simulation a pidfd of the jail's leader), close-on-exec; 14: none.
+    descs=$(grep -l "^Pid:[[:space:]]*$LEADER\$" "/proc/$DAEMON_PID"/fdinfo/* 2>/dev/null)
+    if [ "${FBSDSIM_KERNEL:-15}" = 14 ]; then
+        check_eq "FreeBSD 14: no jail descriptor" "" "$descs"
+    else
+        check_eq "FreeBSD 15: one jail descriptor" 1 "$(echo "$descs" | grep -c .)"
+        flags=$(awk '/^flags/ {print $2}' "$descs" 2>/dev/null)
+        check_eq "and it is close-on-exec (O_CLOEXEC in its octal flags)" 1 $(((0${flags:-0} & 02000000) != 0))
+    fi
+fi
 check "probe visible inside the jail as REBOOT" \
     in_jail "$LEADER" sh -c 'ps -eo args | grep -qx REBOOT'
 check "the jail cannot see the host's effect directory" \

@@ -120,7 +120,11 @@ int attach(int pidfd, const Jail& j) {
         struct pollfd p = {sv[1], POLLIN, 0};
         if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP))
             _exit(127);
-        anchor = sv[1];
+        // Out of the way of the descriptors the process itself uses.
+        anchor = fcntl(sv[1], F_DUPFD_CLOEXEC, 900);
+        close(sv[1]);
+        if (anchor < 0)
+            _exit(127);
         return 0;
     }
     // The anchor: nothing of the process but its line to the inside half.
