@@ -14,5 +14,6 @@ apt-get install -y -qq --no-install-recommends \
     doctest-dev \
     util-linux procps psmisc busybox-static python3 lxc podman runc \
     shellcheck mandoc clang-format clang libclang-rt-14-dev \
+    libbsd-dev gcovr \
     >/dev/null
 echo "setup.sh: packages installed"

@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern "C" void __gcov_dump(void) __attribute__((weak));
+
 namespace fbsdsim {
 
 namespace {
@@ -170,6 +172,8 @@ int attach(int pidfd, const Jail& j) {
         sigaddset(&s, sig);
         sigprocmask(SIG_UNBLOCK, &s, nullptr);
         prctl(PR_SET_DUMPABLE, 0);
+        if (__gcov_dump != nullptr)
+            __gcov_dump();
         kill(getpid(), sig);
     }
     _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 127);
@@ -373,6 +377,8 @@ int jail_get(struct iovec* iov, unsigned int niov, int flags) {
             set_errmsg(err, "jail %d not found", j.jid);
             return fail(ENOENT);
         }
+        // pidfd_open(2) always sets close-on-exec; FreeBSD does not.
+        fcntl(fd, F_SETFD, 0);
         *descp = fd;
     }
     if (jidp != nullptr)

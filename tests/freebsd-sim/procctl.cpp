@@ -134,6 +134,17 @@ pid_t __wrap_getppid(void) {
     return __real_getppid();
 }
 
+// In a --coverage build (the freebsd-sim coverage stage), the counters of
+// a process that ends with _exit(2): the probe always does, and gcov only
+// writes at exit(3). Linked with -Wl,--wrap=_exit.
+void __gcov_dump(void) __attribute__((weak));
+void __real__exit(int) __attribute__((noreturn));
+void __wrap__exit(int status) {
+    if (__gcov_dump != nullptr)
+        __gcov_dump();
+    __real__exit(status);
+}
+
 // syscall(2): FreeBSD 15's jail descriptor calls by number (597, 598 in
 // sys/kern/syscalls.master); every other number is Linux's own. Linked
 // with -Wl,--wrap=syscall.
