@@ -258,7 +258,7 @@ TEST_SUITE("freebsd-sim") {
             if (jail_attach(7) != 0)
                 return 2;
             signal(SIGTERM, SIG_DFL); // not doctest's crash handler
-        raise(SIGTERM);
+            raise(SIGTERM);
             return 0;
         });
         CHECK(WIFSIGNALED(st));
