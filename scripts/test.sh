@@ -55,6 +55,11 @@ if ! $quick; then
     # and the port's pkg-plist checked against that install (nothing runs).
     fbsd_dest=$top/build-freebsd/destdir
     stage freebsd-cross "$top/scripts/freebsd-build.sh" "$fbsd_dest"
+    # The FreeBSD backend run on Linux over the FreeBSD simulation
+    # (tests/freebsd-sim/), built with coverage: "core/freebsd line
+    # coverage: NN%" and every line not run, with the reason.
+    stage freebsd-sim "$top/tests/freebsd-sim/coverage.sh" "$top/build-fbsdsim-cov"
+    grep -h "core/freebsd line coverage" "$logs/freebsd-sim.log" 2>/dev/null
     stage freebsd-plist "$top/tests/packaging/plist_check.sh" \
         "$top/packaging/freebsd/sysutils/jaildaemon" "$fbsd_dest"
 fi
