@@ -43,6 +43,16 @@ check_eq "the pidfile holds the daemon's pid" "$DAEMON_PID" "$(cat "$PIDFILE")"
 out=$("$JD" -D -F -p "$T/nodir/pid" -f "$T/sock3" --probe "$PROBE" --state "$T/s3.json" 2>&1)
 check_eq "a pidfile that cannot be created" 73 $?
 
+# --allow-host: the host pseudo-jail, through the FreeBSD backend's lookup.
+"$JD" -D -F -p "$T/h.pid" -f "$T/hsock" --probe "$PROBE" --state "$T/h.json" --allow-host \
+    >>"$LOG" 2>&1 &
+H=$!
+wait_for 5 test -S "$T/hsock"
+"$JD" -f "$T/hsock" -c true -j host -t HOSTPROBE
+check_eq "--allow-host: a probe on the host pseudo-jail" 0 $?
+kill "$H"
+wait "$H" 2>/dev/null
+
 # The jail goes while the daemon holds it: a probe for it is refused.
 kill -9 "$LEADER"
 wait_for 5 count_is 0
