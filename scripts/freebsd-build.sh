@@ -214,7 +214,10 @@ done
 daemon=$dest/usr/local/sbin/jaildaemon
 needed=$(readelf -d "$daemon" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 say "jaildaemon NEEDED: $needed"
-for l in libthr.so.3 libutil.so.9; do
+# libutil's soname is libutil.so.9 on 14 and libutil.so.10 on 15.
+libutil=libutil.so.9
+[ "$version" = 14.0 ] || libutil=libutil.so.10
+for l in libthr.so.3 $libutil; do
     case " $needed" in *" $l "*) ;; *)
         say "jaildaemon does not link $l"
         fail=1
