@@ -4,6 +4,7 @@
 # (-Drc_script=false: the port's USE_RC_SUBR installs the rc.d script).
 #
 #   scripts/freebsd-build.sh DESTDIR
+#   JD_FREEBSD_VERSION=15.0 scripts/freebsd-build.sh DESTDIR   # for 15
 #
 # Run as root on Debian 12. It installs what it needs: Debian's Boost 1.81
 # and doctest headers and its tools (apt-get), Zig and meson >= 1.6 from
@@ -36,7 +37,14 @@ jobs=${JD_JOBS:-2}
 # Tested with these; the versions are part of the cache key.
 zig_version=0.17.1
 meson_version=1.12.1
-target=x86_64-freebsd.14.0-none
+# The FreeBSD release linked for: 14.0 by default (the binary then also
+# runs on 15: core/freebsd/ needs no symbol that 14's libc lacks), or 15.0.
+version=${JD_FREEBSD_VERSION:-14.0}
+case $version in
+14.0 | 15.0) ;;
+*) die "JD_FREEBSD_VERSION: 14.0 or 15.0, not $version" ;;
+esac
+target=x86_64-freebsd.$version-none
 
 # Debian packages: Boost and doctest headers (the same Boost 1.81 as the
 # sources built below), the virtualenv and pip's certificates, ninja,
@@ -118,6 +126,7 @@ fi
 # with the programs in libs/filesystem/config: the same probes are compiled
 # here for the target.
 lib=$work/boost-lib
+[ "$version" = 14.0 ] || lib=$work/boost-lib-$version
 cxx="zig c++ -target $target -std=c++20 -O2 -fPIC -DNDEBUG -DBOOST_ALL_NO_LIB -isystem $inc"
 if [ ! -f "$lib/stamp-$boost_version-$zig_version" ]; then
     rm -rf "$lib"
@@ -183,8 +192,15 @@ boost_librarydir = '$lib'
 cpp_args = ['-isystem', '$inc']
 EOF
 
+# cross/freebsd-x86_64.ini names 14.0; another release gets a copy.
+cross=$top/cross/freebsd-x86_64.ini
 build=$work/build
-opts="--cross-file $top/cross/freebsd-x86_64.ini --cross-file $work/paths.ini
+if [ "$version" != 14.0 ]; then
+    sed "s/x86_64-freebsd\.14\.0-none/$target/" "$cross" >"$work/cross-$version.ini"
+    cross=$work/cross-$version.ini
+    build=$work/build-$version
+fi
+opts="--cross-file $cross --cross-file $work/paths.ini
     --prefix=/usr/local -Dwerror=true -Dtests=true -Dstatic_probe=false -Drc_script=false"
 # shellcheck disable=SC2086 # $opts is a list of words
 if [ -f "$build/build.ninja" ]; then
@@ -226,7 +242,10 @@ done
 daemon=$dest/usr/local/sbin/jaildaemon
 needed=$(readelf -d "$daemon" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 say "jaildaemon NEEDED: $needed"
-for l in libthr.so.3 libutil.so.9; do
+# libutil's soname is libutil.so.9 on 14 and libutil.so.10 on 15.
+libutil=libutil.so.9
+[ "$version" = 14.0 ] || libutil=libutil.so.10
+for l in libthr.so.3 $libutil; do
     case " $needed" in *" $l "*) ;; *)
         say "jaildaemon does not link $l"
         fail=1

@@ -16,6 +16,7 @@ apt-get install -y -qq --no-install-recommends \
     shellcheck mandoc clang-format clang libclang-rt-14-dev \
     debhelper dpkg-dev lintian systemd git \
     strace \
+    libbsd-dev gcovr \
     >/dev/null
 # tests/e2e/docker.sh: a private dockerd (with its containerd, runc and
 # docker-init), and jq for docker's and the daemon's JSON. A system

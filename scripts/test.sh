@@ -1,8 +1,10 @@
 #!/bin/sh
 # Build and run every test: unit, end-to-end (as root), integration,
 # reliability, lint; then the same suite under ASan+UBSan, short fuzz
-# and benchmark smokes, and the FreeBSD cross build (scripts/freebsd-build.sh)
-# with the port's pkg-plist check. Ends with one line "N passed, N failed".
+# and benchmark smokes, the FreeBSD cross builds for 14 and 15
+# (scripts/freebsd-build.sh) with the port's pkg-plist check, and the
+# FreeBSD backend run over the FreeBSD simulation with its coverage. Ends
+# with one line "N passed, N failed".
 #
 #   scripts/test.sh            everything
 #   scripts/test.sh --quick    the main build's meson test only
@@ -55,6 +57,15 @@ if ! $quick; then
     # and the port's pkg-plist checked against that install (nothing runs).
     fbsd_dest=$top/build-freebsd/destdir
     stage freebsd-cross "$top/scripts/freebsd-build.sh" "$fbsd_dest"
+    # The same sources linked for FreeBSD 15 (the 14 binary must also run
+    # there; this checks the 15 headers and libc stubs too).
+    stage freebsd15-cross env JD_FREEBSD_VERSION=15.0 "$top/scripts/freebsd-build.sh" \
+        "$top/build-freebsd/destdir-15"
+    # The FreeBSD backend run on Linux over the FreeBSD simulation
+    # (tests/freebsd-sim/), built with coverage: "core/freebsd line
+    # coverage: NN%" and every line not run, with the reason.
+    stage freebsd-sim "$top/tests/freebsd-sim/coverage.sh" "$top/build-fbsdsim-cov"
+    grep -h "core/freebsd line coverage" "$logs/freebsd-sim.log" 2>/dev/null
     stage freebsd-plist "$top/tests/packaging/plist_check.sh" \
         "$top/packaging/freebsd/sysutils/jaildaemon" "$fbsd_dest"
     stage freebsd-paths "$top/tests/packaging/default_paths.sh" \

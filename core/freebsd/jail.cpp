@@ -14,6 +14,7 @@
 // <sys/param.h> first: jail(2) requires it before <sys/jail.h>.
 #include <sys/param.h>
 
+#include <sys/event.h>
 #include <sys/jail.h>
 #include <sys/uio.h>
 
@@ -21,6 +22,8 @@
 #include <climits>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
+#include <map>
 #include <unistd.h>
 
 namespace jd {
@@ -35,7 +38,11 @@ struct Found {
 
 // One jail_get(2) call (jail_get.hpp), by jid when jid != 0, else by name.
 // Returns 0 or an errno; *why gets the kernel's errmsg when it set one.
-int lookup(int jid, const std::string& name, Found& out, std::string* why) {
+// With desc: FreeBSD 15 also gives a descriptor of that very jail in the
+// same call (JAIL_GET_DESC), close-on-exec from here on; FreeBSD 14
+// refuses the flag (EINVAL) and the lookup is made again without: *desc
+// stays -1.
+int lookup(int jid, const std::string& name, Found& out, std::string* why, int* desc = nullptr) {
     char namebuf[MAXHOSTNAMELEN] = {};
     char errmsg[256] = {};
     if (jid == 0) {
@@ -44,7 +51,19 @@ int lookup(int jid, const std::string& name, Found& out, std::string* why) {
         std::memcpy(namebuf, name.data(), name.size());
     }
     int id = jid;
-    if (int e = freebsd::get_jail(&id, namebuf, errmsg, sizeof errmsg); e != 0) {
+    int e = EINVAL;
+    if (desc != nullptr) {
+        *desc = -1;
+        e = freebsd::get_jail(&id, namebuf, errmsg, sizeof errmsg, JAIL_GET_DESC, desc);
+        if (e == 0 && fcntl(*desc, F_SETFD, FD_CLOEXEC) == -1) {
+            e = errno;
+            ::close(*desc);
+            *desc = -1;
+        }
+    }
+    if (e == EINVAL)
+        e = freebsd::get_jail(&id, namebuf, errmsg, sizeof errmsg);
+    if (e != 0) {
         if (why != nullptr) {
             errmsg[sizeof(errmsg) - 1] = '\0';
             *why = errmsg;
@@ -54,6 +73,70 @@ int lookup(int jid, const std::string& name, Found& out, std::string* why) {
     out.jid = id;
     out.name = namebuf;
     return 0;
+}
+
+// What a jail descriptor refers to now (JAIL_USE_DESC): ENOENT once that
+// jail is gone or dying.
+int lookup_desc(int desc, Found& out) {
+    char namebuf[MAXHOSTNAMELEN] = {};
+    int id = 0;
+    if (int e = freebsd::get_jail(&id, namebuf, nullptr, 0, JAIL_USE_DESC, &desc); e != 0)
+        return e;
+    out.jid = id;
+    out.name = namebuf;
+    return 0;
+}
+
+// The daemon's jail descriptors in one kqueue(2): EVFILT_JAILDESC with
+// NOTE_JAIL_REMOVE fires when a jail is removed (EV_EOF | EV_ONESHOT; at
+// once if it is gone already: kern_jaildesc.c jaildesc_kqops_event). A
+// jail's alive() reads what has come in (a zero timeout): no jail_get(2)
+// for a jail the kernel said is gone. Closing a descriptor removes its
+// event (kqueue(2)).
+class RemovalWatch {
+  public:
+    ~RemovalWatch() {
+        if (kq_ >= 0)
+            ::close(kq_);
+    }
+    void watch(int desc) {
+        if (kq_ < 0) {
+            kq_ = kqueue();
+            if (kq_ < 0)
+                return;
+            fcntl(kq_, F_SETFD, FD_CLOEXEC);
+        }
+        struct kevent kev;
+        EV_SET(&kev, desc, EVFILT_JAILDESC, EV_ADD | EV_CLEAR, NOTE_JAIL_REMOVE, 0, nullptr);
+        if (kevent(kq_, &kev, 1, nullptr, 0, nullptr) == 0)
+            removed_[desc] = false;
+    }
+    void forget(int desc) { removed_.erase(desc); }
+    // Has the kernel said that the jail of desc is removed?
+    bool removed(int desc) {
+        struct kevent evs[16];
+        struct timespec zero = {0, 0};
+        int n;
+        while (kq_ >= 0 && (n = kevent(kq_, nullptr, 0, evs, 16, &zero)) > 0) {
+            for (int i = 0; i < n; ++i) {
+                auto it = removed_.find(int(evs[i].ident));
+                if (evs[i].filter == EVFILT_JAILDESC && (evs[i].fflags & NOTE_JAIL_REMOVE) &&
+                    it != removed_.end())
+                    it->second = true;
+            }
+        }
+        auto it = removed_.find(desc);
+        return it != removed_.end() && it->second;
+    }
+
+  private:
+    int kq_ = -1;
+    std::map<int, bool> removed_;
+};
+
+RemovalWatch& removal_watch() {
+    static RemovalWatch w;
+    return w;
 }
 
 bool all_digits(const std::string& s) {
@@ -68,7 +151,20 @@ bool all_digits(const std::string& s) {
 
 class FreeBSDJail : public Jail {
   public:
-    FreeBSDJail(int jid, std::string name) : jid_(jid), name_(std::move(name)) {}
+    // desc: a jail descriptor of this jail (FreeBSD 15), ours, or -1.
+    FreeBSDJail(int jid, std::string name, int desc)
+        : jid_(jid), name_(std::move(name)), desc_(desc) {
+        if (desc_ >= 0)
+            removal_watch().watch(desc_);
+    }
+    ~FreeBSDJail() override {
+        if (desc_ >= 0) {
+            removal_watch().forget(desc_);
+            ::close(desc_);
+        }
+    }
+    FreeBSDJail(const FreeBSDJail&) = delete;
+    FreeBSDJail& operator=(const FreeBSDJail&) = delete;
 
     // Both parts make the key: a jail restarted under the same name usually
     // gets a new jid, and jids are handed out again after a wrap at JAIL_MAX.
@@ -77,8 +173,14 @@ class FreeBSDJail : public Jail {
     std::string name() const override { return name_; }
     long id() const override { return jid_; }
 
+    // With a descriptor: gone when the kernel said so, else asked through
+    // the descriptor (a dying jail is ENOENT). Without (FreeBSD 14): by jid,
+    // and the name must still match.
     bool alive() const override {
         Found now;
+        if (desc_ >= 0)
+            return !removal_watch().removed(desc_) && lookup_desc(desc_, now) == 0 &&
+                   now.jid == jid_ && now.name == name_;
         return lookup(jid_, "", now, nullptr) == 0 && now.name == name_;
     }
 
@@ -93,12 +195,17 @@ class FreeBSDJail : public Jail {
         t.flags = 0;
         t.target = jid_;
         t.name = name_;
+        // FreeBSD 15: the probe attaches with jail_attach_jd(2) on this
+        // descriptor (its descriptor 4, probe_abi.hpp) and closes it first
+        // thing after (freebsd/probe_os.cpp).
+        t.fd = desc_;
         return true;
     }
 
   private:
     int jid_;
     std::string name_;
+    int desc_;
 };
 
 } // namespace
@@ -145,7 +252,8 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
 
     Found found;
     std::string why;
-    int e = lookup(jid, spec, found, &why);
+    int desc = -1;
+    int e = lookup(jid, spec, found, &why, &desc);
     if (e == ENOENT || e == ENAMETOOLONG) {
         err.set(EX_NOHOST_, "no such jail: " + spec);
         return nullptr;
@@ -158,7 +266,7 @@ std::unique_ptr<Jail> open_jail(const std::string& spec, const JailOptions& opts
             err.set(EX_OSERR_, what + ": " + why);
         return nullptr;
     }
-    return std::make_unique<FreeBSDJail>(found.jid, found.name);
+    return std::make_unique<FreeBSDJail>(found.jid, found.name, desc);
 }
 
 } // namespace jd

@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -43,6 +44,22 @@ void probe_os_first() {
 }
 
 bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
+    // FreeBSD 15: descriptor 4, when open, is a jail descriptor of the very
+    // jail the daemon resolved (freebsd/jail.cpp): it cannot name a later
+    // jail with the same jid, so no jid/name check is needed. It carries
+    // host root's authority over the jail: closed at once, before anything
+    // of the jail's could reach it.
+    if (fcntl(jd::kTargetFd, F_GETFD) != -1) {
+        int r = jd::freebsd::attach_jail_desc(jd::kTargetFd);
+        int e = errno;
+        close(jd::kTargetFd);
+        errno = e;
+        if (r == -1)
+            return probe_failed(f, e == ENOENT ? EX_NOHOST : EX_OSERR, "jail_attach_jd");
+        if (chdir("/") == -1)
+            return probe_failed(f, EX_OSERR, "chdir(/)");
+        return true;
+    }
     if (!same_jail(cfg.target, cfg.jail_name)) {
         errno = ENOENT;
         return probe_failed(f, EX_NOHOST, "the jail is gone or dying");

@@ -2,7 +2,10 @@
 # Shared helpers of the end-to-end tests: a private daemon per test, real
 # namespace jails, assertions. Sourced, not run.
 #
-# Environment (set by meson): JAILDAEMON (the binary), JAILDAEMON_PROBE.
+# Environment (set by meson): JAILDAEMON (the binary), JAILDAEMON_PROBE;
+# FBSDSIM=1 in the freebsd-sim suite: the binaries run the FreeBSD backend
+# over the simulation of tests/freebsd-sim/ (its README.md), and every jail
+# made here is also registered as a simulated FreeBSD jail.
 
 set -u
 
@@ -14,6 +17,12 @@ LOG=$T/daemon.log
 JD=${JAILDAEMON:?JAILDAEMON not set}
 PROBE=${JAILDAEMON_PROBE:?JAILDAEMON_PROBE not set}
 JAIL_PIDS=()
+SIM_JIDS=()
+FBSDSIM=${FBSDSIM:-}
+if [ -n "$FBSDSIM" ]; then
+    # shellcheck source=../freebsd-sim/jail.sh
+    . "$(dirname "${BASH_SOURCE[0]}")/../freebsd-sim/jail.sh"
+fi
 DAEMON_PID=
 FAILS=0
 
@@ -40,6 +49,7 @@ cleanup() {
         [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID"
         for p in "${JAIL_PIDS[@]}"; do kill -9 "$p"; done
         wait
+        for j in "${SIM_JIDS[@]}"; do sim_remove "$j"; done
     } 2>/dev/null
     if [ "$FAILS" != 0 ] || [ -n "${KEEP:-}" ]; then
         echo "--- daemon log ($LOG)"
@@ -105,8 +115,11 @@ leader_below() {
     pgrep -P "$mid" -x sleep
 }
 
-# track_jail UNSHARE_PID KIND: remember a jail for cleanup and set LEADER
-# to the host pid of its init.
+# track_jail UNSHARE_PID KIND [PREFIX]: remember a jail for cleanup, set
+# LEADER to the host pid of its init, JAIL to what -j takes (PREFIX, e.g.
+# pid:, and the leader's pid), and JAIL_NAME, JID to what a command sees in
+# JAILDAEMON_JAIL, JAILDAEMON_JID. Under FBSDSIM the jail is also a
+# simulated FreeBSD jail: JAIL is its name, JID its jid.
 track_jail() {
     local up=$1
     disown "$up" # killed in cleanup; no job report on stderr
@@ -115,6 +128,21 @@ track_jail() {
     wait_for 5 eval 'LEADER=$(leader_below '"$up"')' || true
     [ -n "$LEADER" ] || { not_ok "$2 jail did not start"; finish; }
     JAIL_PIDS+=("$LEADER")
+    # shellcheck disable=SC2034 # for the scripts that source this
+    JAIL=${3:-}$LEADER JAIL_NAME=pid:$LEADER JID=$LEADER
+    if [ -n "$FBSDSIM" ]; then
+        sim_register "$LEADER" "$2$$_${#JAIL_PIDS[@]}" || { not_ok "sim_register"; finish; }
+        SIM_JIDS+=("$SIM_JID")
+        # shellcheck disable=SC2034 # for the scripts that source this
+        JAIL=$SIM_NAME JAIL_NAME=$SIM_NAME JID=$SIM_JID
+    fi
+}
+
+# The process of a probe (its pid from the daemon's list) as its jail sees
+# it: itself, or under FBSDSIM the half inside the jail (the simulated
+# jail_attach(2) leaves an anchor on the host, tests/freebsd-sim/README.md).
+probe_inside() {
+    if [ -n "$FBSDSIM" ]; then pgrep -P "$1"; else echo "$1"; fi
 }
 
 # A "fat" jail: own pid, mount, uts, ipc and net namespaces and /proc, the
@@ -138,7 +166,7 @@ thin_jail() {
     unshare --pid --mount --uts --ipc --net --fork --propagation private \
         chroot "$root" /bin/sh -c 'mount -t proc proc /proc && exec sleep 600' \
         </dev/null >/dev/null 2>&1 &
-    track_jail $! thin
+    track_jail $! thin pid:
 }
 
 # A "rootless" container: started by nobody, with its own user namespace

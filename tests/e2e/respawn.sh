@@ -7,8 +7,8 @@ need_root
 start_daemon
 fat_jail
 
-jd -c "sleep 3; echo done >> $T/after" -j "$LEADER" -t AFTER -r
-jd -c "sleep 3; echo done >> $T/now" -j "$LEADER" -t NOW -R
+jd -c "sleep 3; echo done >> $T/after" -j "$JAIL" -t AFTER -r
+jd -c "sleep 3; echo done >> $T/now" -j "$JAIL" -t NOW -R
 A1=$(probe_pid AFTER)
 N1=$(probe_pid NOW)
 

@@ -6,13 +6,13 @@
 need_root
 start_daemon
 fat_jail
-J1=$LEADER
+J1=$LEADER S1=$JAIL
 fat_jail
-J2=$LEADER
+J2=$LEADER S2=$JAIL
 
-jd -c "echo ran >> $T/effect" -j "$J1" -t REBOOT
-jd -c "echo ran >> $T/effect" -j "$J1" -t SNAPSHOT -r
-jd -c "sleep 1; echo ran2 >> $T/effect2" -j "$J2" -t LATE -r
+jd -c "echo ran >> $T/effect" -j "$S1" -t REBOOT
+jd -c "echo ran >> $T/effect" -j "$S1" -t SNAPSHOT -r
+jd -c "sleep 1; echo ran2 >> $T/effect2" -j "$S2" -t LATE -r
 check_eq "three probes" 3 "$(probe_count)"
 
 kill -9 "$J1"

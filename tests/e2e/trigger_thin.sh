@@ -7,9 +7,9 @@ need_root
 start_daemon
 thin_jail
 
-jd -c "touch $T/thin-effect" -j "pid:$LEADER" -t SNAPSHOT
+jd -c "touch $T/thin-effect" -j "$JAIL" -t SNAPSHOT
 check_eq "register in the thin jail" 0 $?
-P=$(probe_pid SNAPSHOT)
+P=$(probe_inside "$(probe_pid SNAPSHOT)")
 check "the static probe runs in the jail's root, not the host's" \
     test "$(readlink "/proc/$P/root")" = "$T/thin"
 check_eq "the probe is pid 2 of the jail's pid namespace" \

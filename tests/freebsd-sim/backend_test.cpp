@@ -1,0 +1,122 @@
+// FREEBSD SIMULATION, tests only: the FreeBSD backend's own answers, called
+// directly, where no client request can reach them (the client and the
+// protocol refuse these specs first) or where only a race would (a jail
+// removed after it was resolved). Root: it makes a namespace jail.
+#include "jail.hpp"
+#include "probe_spawn.hpp"
+
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <spawn.h>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace {
+
+// A namespace jail registered as jid 5, "backendjail", in a private
+// registry ($FBSDSIM_ROOT).
+struct SimJail {
+    std::string root;
+    pid_t unshare = 0, leader = 0;
+    SimJail() {
+        char tmpl[] = "/tmp/fbsdsim-backend.XXXXXX";
+        root = mkdtemp(tmpl);
+        setenv("FBSDSIM_ROOT", root.c_str(), 1);
+        mkdir((root + "/jails").c_str(), 0755);
+        const char* argv[] = {"unshare",      "--pid", "--mount", "--fork",
+                              "--mount-proc", "sleep", "600",     nullptr};
+        REQUIRE(posix_spawnp(&unshare, "unshare", nullptr, nullptr, const_cast<char**>(argv),
+                             environ) == 0);
+        for (int i = 0; i < 200 && leader == 0; ++i) {
+            usleep(20000);
+            FILE* p = popen(("pgrep -P " + std::to_string(unshare) + " -x sleep").c_str(), "r");
+            if (p != nullptr && std::fscanf(p, "%d", &leader) != 1)
+                leader = 0;
+            if (p != nullptr)
+                pclose(p);
+        }
+        REQUIRE(leader > 0);
+        std::string cmd = "echo \"backendjail " + std::to_string(leader) +
+                          " $(sed 's/.*) //' /proc/" + std::to_string(leader) +
+                          "/stat | cut -d' ' -f20)\" > " + root + "/jails/5";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+    }
+    void remove() {
+        if (unshare > 0) {
+            kill(leader, SIGKILL);
+            waitpid(unshare, nullptr, 0);
+            unshare = 0;
+        }
+    }
+    ~SimJail() {
+        remove();
+        std::system(("rm -rf " + root).c_str());
+        unsetenv("FBSDSIM_ROOT");
+        unsetenv("FBSDSIM_KERNEL");
+    }
+};
+
+} // namespace
+
+TEST_SUITE("freebsd-backend") {
+
+    TEST_CASE("open_jail refuses what only a hand-made request could carry") {
+        jd::Error err;
+        jd::JailOptions opts;
+        CHECK(jd::open_jail("", opts, err) == nullptr);
+        CHECK(err.what == "empty jail: give a jid or a jail name");
+        CHECK(jd::open_jail(std::string("a\0b", 3), opts, err) == nullptr);
+        CHECK(err.what == "jail name contains a NUL byte");
+        CHECK(jd::open_jail("docker:web", opts, err) == nullptr);
+        CHECK(err.code == jd::EX_USAGE_);
+    }
+
+    TEST_CASE("a jail removed after it was resolved: gone, and no launch target") {
+        for (const char* kernel : {"15", "14"}) {
+            SimJail j;
+            setenv("FBSDSIM_KERNEL", kernel, 1);
+            jd::Error err;
+            auto jail = jd::open_jail("backendjail", jd::JailOptions{}, err);
+            REQUIRE(jail != nullptr);
+            CHECK(jail->id() == 5);
+            CHECK(jail->alive());
+            j.remove();
+            CHECK(!jail->alive());
+            jd::LaunchTarget t;
+            CHECK(!jail->launch_target(t, err));
+            CHECK(err.code == jd::EX_NOHOST_);
+        }
+    }
+
+    TEST_CASE("spawn_probe moves descriptors 0-4 out of the way of its dup2 actions") {
+        // /dev/null on 0 and the status descriptor on 1: both must be moved
+        // above 4 before the dup2 actions, and the copies closed after.
+        int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        REQUIRE(devnull >= 0);
+        pid_t pid = 0;
+        char arg0[] = "true";
+        char* argv[] = {arg0, nullptr};
+        char* envp[] = {nullptr};
+        int before = 0;
+        for (int fd = 0; fd < 64; ++fd)
+            before += fcntl(fd, F_GETFD) != -1;
+        REQUIRE(jd::spawn_probe("/bin/true", argv, envp, 0, 1, -1, &pid) == 0);
+        int st = 0;
+        waitpid(pid, &st, 0);
+        CHECK(WIFEXITED(st));
+        int after = 0;
+        for (int fd = 0; fd < 64; ++fd)
+            after += fcntl(fd, F_GETFD) != -1;
+        CHECK(after == before);
+        close(devnull);
+    }
+
+} // TEST_SUITE

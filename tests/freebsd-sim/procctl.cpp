@@ -1,0 +1,170 @@
+// FREEBSD SIMULATION, tests only (README.md here): procctl(2) for the
+// calling process, as sys/kern/kern_procctl.c and procctl(2) describe it,
+// over prctl(2); getppid(2) and syscall(2) as a FreeBSD process sees them.
+#include "sim.hpp"
+
+#include <sys/jail.h>
+#include <sys/procctl.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+namespace {
+
+int fail(int e) {
+    errno = e;
+    return -1;
+}
+
+// Is somebody ptrace(2)-ing us? (P_TRACED)
+bool traced() {
+    char buf[4096];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    const char* t = std::strstr(buf, "TracerPid:");
+    return t != nullptr && std::atoi(t + 10) != 0;
+}
+
+} // namespace
+
+extern "C" {
+
+pid_t __real_getppid(void);
+long __real_syscall(long number, ...);
+
+// procctl(2). Only the calling process (P_PID, id 0 or our pid), as the
+// backend uses it; anything else is refused with EINVAL here (a limit of
+// the simulation, not FreeBSD's answer).
+int procctl(idtype_t idtype, id_t id, int cmd, void* data) {
+    if (idtype != P_PID || (id != 0 && pid_t(id) != getpid()))
+        return fail(EINVAL);
+    int* arg = static_cast<int*>(data);
+    switch (cmd) {
+    case PROC_TRACE_CTL:
+        // kern_procctl.c trace_ctl: ENABLE, DISABLE, DISABLE_EXEC, else
+        // EINVAL; disabling while traced is EBUSY. Disabled: no ptrace, no
+        // core dump, no /proc/PID/mem: Linux's non-dumpable.
+        switch (*arg) {
+        case PROC_TRACE_CTL_ENABLE:
+            return prctl(PR_SET_DUMPABLE, 1);
+        case PROC_TRACE_CTL_DISABLE:
+        case PROC_TRACE_CTL_DISABLE_EXEC:
+            if (traced())
+                return fail(EBUSY);
+            return prctl(PR_SET_DUMPABLE, 0);
+        default:
+            return fail(EINVAL);
+        }
+    case PROC_TRACE_STATUS:
+        // trace_status: -1 when disabled, else the tracer's pid or 0.
+        *arg = prctl(PR_GET_DUMPABLE) == 0 ? -1 : 0;
+        return 0;
+    case PROC_PDEATHSIG_CTL: {
+        // kern_procctl.c: a signal number 0.._SIG_MAXSIG (128), else EINVAL.
+        int sig = *arg;
+        if (sig < 0 || sig > 128 || sig >= NSIG)
+            return fail(EINVAL);
+        if (fbsdsim::anchor_fd() >= 0) {
+            long r = 0;
+            if (!fbsdsim::ask_anchor('P', sig, r))
+                return fail(ESRCH);
+            return r == 0 ? 0 : fail(int(-r));
+        }
+        return prctl(PR_SET_PDEATHSIG, sig);
+    }
+    case PROC_PDEATHSIG_STATUS: {
+        if (fbsdsim::anchor_fd() >= 0) {
+            long r = 0;
+            if (!fbsdsim::ask_anchor('S', 0, r))
+                return fail(ESRCH);
+            *arg = int(r);
+            return 0;
+        }
+        return prctl(PR_GET_PDEATHSIG, arg);
+    }
+    case PROC_NO_NEW_PRIVS_CTL:
+        // no_new_privs_ctl: only ENABLE; it cannot be undone (EINVAL).
+        if (*arg != PROC_NO_NEW_PRIVS_ENABLE)
+            return fail(EINVAL);
+        return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    case PROC_NO_NEW_PRIVS_STATUS:
+        *arg = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ? PROC_NO_NEW_PRIVS_ENABLE
+                                                           : PROC_NO_NEW_PRIVS_DISABLE;
+        return 0;
+    case PROC_REAP_ACQUIRE: {
+        // reap_acquire: EBUSY when we are a reaper already.
+        int on = 0;
+        prctl(PR_GET_CHILD_SUBREAPER, &on);
+        if (on)
+            return fail(EBUSY);
+        return prctl(PR_SET_CHILD_SUBREAPER, 1);
+    }
+    case PROC_REAP_RELEASE: {
+        // reap_release: EINVAL when we are not one.
+        int on = 0;
+        prctl(PR_GET_CHILD_SUBREAPER, &on);
+        if (!on)
+            return fail(EINVAL);
+        return prctl(PR_SET_CHILD_SUBREAPER, 0);
+    }
+    default:
+        return fail(EINVAL);
+    }
+}
+
+// getppid(2) of the FreeBSD process: after jail_attach, the parent of the
+// anchor (the inside half's Linux parent is outside its pid namespace).
+// Linked with -Wl,--wrap=getppid.
+pid_t __wrap_getppid(void) {
+    long r = 0;
+    if (fbsdsim::anchor_fd() >= 0)
+        return fbsdsim::ask_anchor('G', 0, r) ? pid_t(r) : 1;
+    return __real_getppid();
+}
+
+// In a --coverage build (the freebsd-sim coverage stage), the counters of
+// a process that ends with _exit(2): the probe always does, and gcov only
+// writes at exit(3). Linked with -Wl,--wrap=_exit.
+void __gcov_dump(void) __attribute__((weak));
+void __real__exit(int) __attribute__((noreturn));
+void __wrap__exit(int status) {
+    if (__gcov_dump != nullptr)
+        __gcov_dump();
+    __real__exit(status);
+}
+
+// syscall(2): FreeBSD 15's jail descriptor calls by number (597, 598 in
+// sys/kern/syscalls.master); every other number is Linux's own. Linked
+// with -Wl,--wrap=syscall.
+long __wrap_syscall(long number, ...) {
+    va_list ap;
+    va_start(ap, number);
+    long a[6];
+    for (long& x : a)
+        x = va_arg(ap, long);
+    va_end(ap);
+    if (number == 597)
+        return jail_attach_jd(int(a[0]));
+    if (number == 598) {
+        if (fbsdsim::kernel() < 15) {
+            raise(SIGSYS);
+            return fail(ENOSYS);
+        }
+        return fail(EPERM); // jail_remove_jd: not simulated
+    }
+    return __real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+} // extern "C"

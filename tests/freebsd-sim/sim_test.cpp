@@ -1,0 +1,339 @@
+// FREEBSD SIMULATION, tests only: the documented FreeBSD behaviours the
+// simulation reproduces (README.md here), each checked against the
+// simulated call. Root: it makes a namespace jail.
+#include "sim.hpp"
+
+#include <sys/event.h>
+#include <sys/jail.h>
+#include <sys/param.h>
+#include <sys/procctl.h>
+
+#include <doctest/doctest.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <string>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace {
+
+struct GetResult {
+    int rc;
+    int err;
+    int jid;
+    std::string name;
+    std::string errmsg;
+    int desc;
+};
+
+GetResult get(int jid, const char* name, int flags, int desc = -1, bool with_desc = false) {
+    char nb[MAXHOSTNAMELEN] = {};
+    if (name != nullptr)
+        std::snprintf(nb, sizeof nb, "%s", name);
+    char em[128] = {};
+    struct iovec iov[8];
+    auto set = [&](int i, const char* n, void* v, size_t l) {
+        iov[i].iov_base = const_cast<char*>(n);
+        iov[i].iov_len = std::strlen(n) + 1;
+        iov[i + 1].iov_base = v;
+        iov[i + 1].iov_len = l;
+    };
+    set(0, "jid", &jid, sizeof jid);
+    set(2, "name", nb, sizeof nb);
+    set(4, "errmsg", em, sizeof em);
+    unsigned n = 6;
+    if (with_desc) {
+        set(6, "desc", &desc, sizeof desc);
+        n = 8;
+    }
+    errno = 0;
+    int rc = jail_get(iov, n, flags);
+    return {rc, errno, jid, nb, em, desc};
+}
+
+// A namespace jail registered as jid 7, name "simjail": its leader's pid.
+struct TestJail {
+    std::string root;
+    pid_t unshare = 0, leader = 0;
+    explicit TestJail(int jid = 7, const char* name = "simjail") {
+        char tmpl[] = "/tmp/fbsdsim-test.XXXXXX";
+        root = mkdtemp(tmpl);
+        setenv("FBSDSIM_ROOT", root.c_str(), 1);
+        mkdir((root + "/jails").c_str(), 0755);
+        const char* argv[] = {"unshare", "--pid",        "--mount", "--uts", "--ipc", "--net",
+                              "--fork",  "--mount-proc", "sleep",   "600",   nullptr};
+        REQUIRE(posix_spawnp(&unshare, "unshare", nullptr, nullptr, const_cast<char**>(argv),
+                             environ) == 0);
+        for (int i = 0; i < 200 && leader == 0; ++i) {
+            usleep(20000);
+            std::string cmd = "pgrep -P " + std::to_string(unshare) + " -x sleep";
+            FILE* p = popen(cmd.c_str(), "r");
+            if (p != nullptr && std::fscanf(p, "%d", &leader) != 1)
+                leader = 0;
+            if (p != nullptr)
+                pclose(p);
+        }
+        REQUIRE(leader > 0);
+        add(jid, name);
+    }
+    void add(int jid, const char* name) {
+        std::string cmd = "start=$(sed 's/.*) //' /proc/" + std::to_string(leader) +
+                          "/stat | cut -d' ' -f20); echo \"" + name + " " + std::to_string(leader) +
+                          " $start\" > " + root + "/jails/" + std::to_string(jid);
+        REQUIRE(std::system(cmd.c_str()) == 0);
+    }
+    void remove() {
+        if (unshare > 0) {
+            kill(leader, SIGKILL);
+            waitpid(unshare, nullptr, 0);
+            unshare = 0;
+        }
+    }
+    ~TestJail() {
+        remove();
+        std::system(("rm -rf " + root).c_str());
+        unsetenv("FBSDSIM_ROOT");
+        unsetenv("FBSDSIM_KERNEL");
+    }
+};
+
+// Run fn in a child; its exit status.
+template <class F> int in_child(F fn) {
+    pid_t p = fork();
+    if (p == 0)
+        _exit(fn());
+    int st = 0;
+    waitpid(p, &st, 0);
+    return st;
+}
+
+} // namespace
+
+TEST_SUITE("freebsd-sim") {
+
+    TEST_CASE("jail_get: flags, parameters and missing jails (kern_jail.c kern_jail_get)") {
+        TestJail j;
+        auto r = get(0, nullptr, 0x100);
+        CHECK(r.rc == -1);
+        CHECK(r.err == EINVAL);
+        r = get(999, nullptr, 0);
+        CHECK(r.err == ENOENT);
+        CHECK(r.errmsg == "jail 999 not found");
+        r = get(0, "nosuch", 0);
+        CHECK(r.err == ENOENT);
+        CHECK(r.errmsg == "jail \"nosuch\" not found");
+        r = get(7, nullptr, 0);
+        CHECK(r.rc == 7);
+        CHECK(r.name == "simjail");
+        r = get(0, "simjail", 0);
+        CHECK(r.rc == 7);
+        CHECK(r.jid == 7);
+        // An unknown parameter is ENOENT, with errmsg.
+        char em[64] = {};
+        int one = 1;
+        struct iovec iov[4] = {{const_cast<char*>("bogus"), 6},
+                               {&one, sizeof one},
+                               {const_cast<char*>("errmsg"), 7},
+                               {em, sizeof em}};
+        CHECK(jail_get(iov, 4, 0) == -1);
+        CHECK(errno == ENOENT);
+        CHECK(std::string(em) == "unknown parameter: bogus");
+        // A name value without its NUL is EINVAL.
+        char nm[3] = {'a', 'b', 'c'};
+        int zero = 0;
+        struct iovec iov2[4] = {{const_cast<char*>("jid"), 4},
+                                {&zero, sizeof zero},
+                                {const_cast<char*>("name"), 5},
+                                {nm, sizeof nm}};
+        CHECK(jail_get(iov2, 4, 0) == -1);
+        CHECK(errno == EINVAL);
+    }
+
+    TEST_CASE(
+        "jail descriptors: not close-on-exec, ENOENT once the jail is gone, never a later jail") {
+        TestJail j;
+        auto r = get(7, nullptr, JAIL_GET_DESC, -1, true);
+        REQUIRE(r.rc == 7);
+        REQUIRE(r.desc >= 0);
+        CHECK((fcntl(r.desc, F_GETFD) & FD_CLOEXEC) == 0);
+        auto u = get(0, "", JAIL_USE_DESC, r.desc, true);
+        CHECK(u.rc == 7);
+        CHECK(u.name == "simjail");
+        // A descriptor of another kind is EBADF.
+        CHECK(get(0, "", JAIL_USE_DESC, 0, true).err == EBADF);
+        // EVFILT_JAILDESC: NOTE_JAIL_REMOVE with EV_EOF when the jail goes.
+        int kq = kqueue();
+        struct kevent kev;
+        EV_SET(&kev, r.desc, EVFILT_JAILDESC, EV_ADD | EV_CLEAR, NOTE_JAIL_REMOVE, 0, nullptr);
+        REQUIRE(kevent(kq, &kev, 1, nullptr, 0, nullptr) == 0);
+        struct timespec zero = {0, 0};
+        CHECK(kevent(kq, nullptr, 0, &kev, 1, &zero) == 0);
+        j.remove();
+        struct timespec five = {5, 0};
+        REQUIRE(kevent(kq, nullptr, 0, &kev, 1, &five) == 1);
+        CHECK(kev.filter == EVFILT_JAILDESC);
+        CHECK(kev.fflags == NOTE_JAIL_REMOVE);
+        CHECK((kev.flags & (EV_EOF | EV_ONESHOT)) == (EV_EOF | EV_ONESHOT));
+        CHECK(get(0, "", JAIL_USE_DESC, r.desc, true).err == ENOENT);
+        CHECK(get(7, nullptr, 0).err == ENOENT);
+        // A later jail with the same jid: the old descriptor still says ENOENT.
+        TestJail later(7, "simjail");
+        CHECK(get(7, nullptr, 0).rc == 7);
+        CHECK(get(0, "", JAIL_USE_DESC, r.desc, true).err == ENOENT);
+        // Registered on a descriptor whose jail is gone: fires at once.
+        EV_SET(&kev, r.desc, EVFILT_JAILDESC, EV_ADD, NOTE_JAIL_REMOVE, 0, nullptr);
+        REQUIRE(kevent(kq, &kev, 1, nullptr, 0, nullptr) == 0);
+        CHECK(kevent(kq, nullptr, 0, &kev, 1, &zero) == 1);
+        close(kq);
+        close(r.desc);
+    }
+
+    TEST_CASE("FreeBSD 14: no descriptor flags, no EVFILT_JAILDESC, jail_attach_jd is SIGSYS") {
+        TestJail j;
+        setenv("FBSDSIM_KERNEL", "14", 1);
+        CHECK(get(7, nullptr, JAIL_GET_DESC, -1, true).err == EINVAL);
+        CHECK(get(7, nullptr, JAIL_DYING).rc == 7);
+        int kq = kqueue();
+        struct kevent kev;
+        EV_SET(&kev, 0, EVFILT_JAILDESC, EV_ADD, NOTE_JAIL_REMOVE, 0, nullptr);
+        CHECK(kevent(kq, &kev, 1, nullptr, 0, nullptr) == -1);
+        CHECK(errno == EINVAL);
+        close(kq);
+        // kern_sig.c nosys(): SIGSYS, whose default action ends the process...
+        int st = in_child([] { return jail_attach_jd(0); });
+        CHECK(WIFSIGNALED(st));
+        CHECK(WTERMSIG(st) == SIGSYS);
+        // ... and ENOSYS when it is ignored.
+        st = in_child([] {
+            signal(SIGSYS, SIG_IGN);
+            return jail_attach_jd(0) == -1 && errno == ENOSYS ? 0 : 1;
+        });
+        CHECK(st == 0);
+    }
+
+    TEST_CASE("jail_attach: root only, EINVAL for a missing jail, inside its pid namespace") {
+        TestJail j;
+        CHECK(in_child([] {
+                  return setuid(65534) == 0 && jail_attach(7) == -1 && errno == EPERM ? 0 : 1;
+              }) == 0);
+        CHECK(jail_attach(999) == -1);
+        CHECK(errno == EINVAL);
+        std::string want(64, '\0');
+        want.resize(size_t(readlink(("/proc/" + std::to_string(j.leader) + "/ns/pid").c_str(),
+                                    want.data(), want.size())));
+        pid_t me = getpid();
+        int st = in_child([&] {
+            if (jail_attach(7) != 0)
+                return 2;
+            // The inside half: in the jail's pid namespace (its own /proc says
+            // so), getppid() is the FreeBSD process's parent: this test.
+            char got[64] = {};
+            if (readlink("/proc/self/ns/pid", got, sizeof got - 1) < 0 || want != got)
+                return 3;
+            if (getppid() != me)
+                return 4;
+            int sig = SIGKILL;
+            if (procctl(P_PID, 0, PROC_PDEATHSIG_CTL, &sig) != 0)
+                return 5;
+            sig = 0;
+            if (procctl(P_PID, 0, PROC_PDEATHSIG_STATUS, &sig) != 0 || sig != SIGKILL)
+                return 6;
+            return 42;
+        });
+        CHECK(WIFEXITED(st));
+        CHECK(WEXITSTATUS(st) == 42);
+        // The exit of the inside half is the exit of the FreeBSD process.
+        st = in_child([] {
+            if (jail_attach(7) != 0)
+                return 2;
+            signal(SIGTERM, SIG_DFL); // not doctest's crash handler
+            raise(SIGTERM);
+            return 0;
+        });
+        CHECK(WIFSIGNALED(st));
+        CHECK(WTERMSIG(st) == SIGTERM);
+    }
+
+    TEST_CASE("kqueue EVFILT_PROC: exit status in data, zombies fire at once, reaped pids ESRCH") {
+        int kq = kqueue();
+        REQUIRE(kq >= 0);
+        pid_t c = fork();
+        if (c == 0) {
+            usleep(100000);
+            _exit(3);
+        }
+        struct kevent kev;
+        EV_SET(&kev, c, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
+        REQUIRE(kevent(kq, &kev, 1, nullptr, 0, nullptr) == 0);
+        struct pollfd p = {kq, POLLIN, 0};
+        CHECK(poll(&p, 1, 5000) == 1); // pollable, as Asio needs
+        struct kevent got;
+        REQUIRE(kevent(kq, nullptr, 0, &got, 1, nullptr) == 1);
+        CHECK(got.ident == uintptr_t(c));
+        CHECK(got.fflags == NOTE_EXIT);
+        CHECK(got.data == (3 << 8));
+        CHECK((got.flags & EV_EOF) != 0);
+        // A zombie (not reaped yet) still fires at once (filt_procattach).
+        EV_SET(&kev, c, EVFILT_PROC, EV_ADD | EV_ONESHOT, NOTE_EXIT, 0, nullptr);
+        REQUIRE(kevent(kq, &kev, 1, nullptr, 0, nullptr) == 0);
+        struct timespec zero = {0, 0};
+        CHECK(kevent(kq, nullptr, 0, &got, 1, &zero) == 1);
+        waitpid(c, nullptr, 0);
+        // Reaped: ESRCH, as an EV_ERROR event when there is room, else -1.
+        CHECK(kevent(kq, &kev, 1, nullptr, 0, nullptr) == -1);
+        CHECK(errno == ESRCH);
+        CHECK(kevent(kq, &kev, 1, &got, 1, &zero) == 1);
+        CHECK((got.flags & EV_ERROR) != 0);
+        CHECK(got.data == ESRCH);
+        EV_SET(&kev, c, EVFILT_PROC, EV_DELETE, 0, 0, nullptr);
+        CHECK(kevent(kq, &kev, 1, nullptr, 0, nullptr) == -1);
+        CHECK(errno == ENOENT);
+        EV_SET(&kev, 0, EVFILT_TIMER, EV_ADD, 0, 0, nullptr);
+        CHECK(kevent(kq, &kev, 1, nullptr, 0, nullptr) == -1); // not simulated
+        close(kq);
+        CHECK(kevent(kq, nullptr, 0, &got, 1, &zero) == -1);
+        CHECK(errno == EBADF);
+    }
+
+    TEST_CASE("procctl: tracing, no-new-privs, pdeathsig (kern_procctl.c)") {
+        CHECK(in_child([] {
+                  int m = PROC_TRACE_CTL_DISABLE;
+                  if (procctl(P_PID, 0, PROC_TRACE_CTL, &m) != 0 || prctl(PR_GET_DUMPABLE) != 0)
+                      return 1;
+                  int s = 0;
+                  if (procctl(P_PID, 0, PROC_TRACE_STATUS, &s) != 0 || s != -1)
+                      return 2;
+                  m = 9;
+                  if (procctl(P_PID, 0, PROC_TRACE_CTL, &m) != -1 || errno != EINVAL)
+                      return 3;
+                  int n = PROC_NO_NEW_PRIVS_DISABLE;
+                  if (procctl(P_PID, 0, PROC_NO_NEW_PRIVS_CTL, &n) != -1 || errno != EINVAL)
+                      return 4;
+                  n = PROC_NO_NEW_PRIVS_ENABLE;
+                  if (procctl(P_PID, 0, PROC_NO_NEW_PRIVS_CTL, &n) != 0)
+                      return 5;
+                  if (procctl(P_PID, 0, PROC_NO_NEW_PRIVS_STATUS, &n) != 0 ||
+                      n != PROC_NO_NEW_PRIVS_ENABLE)
+                      return 6;
+                  int sig = 129;
+                  if (procctl(P_PID, 0, PROC_PDEATHSIG_CTL, &sig) != -1 || errno != EINVAL)
+                      return 7;
+                  sig = SIGKILL;
+                  if (procctl(P_PGID, 0, PROC_PDEATHSIG_CTL, &sig) != -1 || errno != EINVAL)
+                      return 8;
+                  return 0;
+              }) == 0);
+    }
+
+} // TEST_SUITE
