@@ -2,6 +2,7 @@
 // directly, where no client request can reach them (the client and the
 // protocol refuse these specs first) or where only a race would (a jail
 // removed after it was resolved). Root: it makes a namespace jail.
+#include "command_spawn.hpp"
 #include "jail.hpp"
 #include "probe_spawn.hpp"
 
@@ -117,6 +118,43 @@ TEST_SUITE("freebsd-backend") {
             after += fcntl(fd, F_GETFD) != -1;
         CHECK(after == before);
         close(devnull);
+    }
+
+    TEST_CASE("spawn_command: a command that cannot be run says why, and is reaped") {
+        char arg0[] = "nothing";
+        char* argv[] = {arg0, nullptr};
+        char* envp[] = {nullptr};
+        pid_t pid = 0;
+        CHECK(jd::spawn_command("/nonexistent/jaildaemon-test", argv, envp, pid) == ENOENT);
+        CHECK(pid == 0);
+        // Nothing left to reap: the failed child was waited for.
+        CHECK(waitpid(-1, nullptr, WNOHANG) == -1);
+    }
+
+    TEST_CASE("spawn_command makes the command a reaper; signal_descendants reaches orphans") {
+        // The command starts a sleep in a session of its own and orphans it
+        // (its parent, a subshell, has exited): PROC_REAP_KILL still reaches
+        // it, and not the command itself.
+        char sh[] = "sh", c[] = "-c";
+        char script[] = "(setsid sleep 60 &) ; exec sleep 60";
+        char* argv[] = {sh, c, script, nullptr};
+        char* envp[] = {nullptr};
+        pid_t pid = 0;
+        REQUIRE(jd::spawn_command("/bin/sh", argv, envp, pid) == 0);
+        REQUIRE(pid > 0);
+        int killed = 0;
+        for (int i = 0; i < 200 && killed == 0; ++i) {
+            usleep(20000);
+            killed = jd::signal_descendants(pid, SIGKILL);
+        }
+        CHECK(killed == 1);
+        CHECK(kill(pid, 0) == 0); // the command itself lives on
+        usleep(100000);
+        CHECK(jd::signal_descendants(pid, SIGKILL) == 0);
+        kill(pid, SIGKILL);
+        int st = 0;
+        CHECK(waitpid(pid, &st, 0) == pid);
+        CHECK(WIFSIGNALED(st));
     }
 
 } // TEST_SUITE

@@ -11,9 +11,12 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <map>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -37,6 +40,78 @@ bool traced() {
     return t != nullptr && std::atoi(t + 10) != 0;
 }
 
+// The parent of each process, from /proc/PID/stat (the field after the
+// command name, which may hold spaces and parentheses: read from the last
+// ')').
+std::map<pid_t, pid_t> parents() {
+    std::map<pid_t, pid_t> out;
+    DIR* d = opendir("/proc");
+    if (d == nullptr)
+        return out;
+    while (dirent* e = readdir(d)) {
+        char* end = nullptr;
+        long pid = std::strtol(e->d_name, &end, 10);
+        if (pid <= 0 || *end != '\0')
+            continue;
+        char path[64], buf[1024];
+        std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0)
+            continue;
+        buf[n] = '\0';
+        const char* rp = std::strrchr(buf, ')');
+        char state = 0;
+        int ppid = 0;
+        if (rp != nullptr && std::sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && state != 'Z')
+            out[pid_t(pid)] = pid_t(ppid);
+    }
+    closedir(d);
+    return out;
+}
+
+// PROC_REAP_KILL on a reaper (kern_procctl.c reap_kill, flags 0: the whole
+// subtree): every live descendant of the reaper gets rk_sig, the reaper
+// itself does not; rk_killed counts them, rk_fpid is the first that could
+// not be signalled; ESRCH when none was. On Linux the reaper is a child
+// subreaper (PROC_REAP_ACQUIRE below), so its orphans are still its
+// descendants by parent pid, as they are on FreeBSD by p_reaper.
+int reap_kill(pid_t reaper, procctl_reaper_kill* rk) {
+    if (rk->rk_sig <= 0 || rk->rk_sig > 128 || rk->rk_sig >= NSIG ||
+        (rk->rk_flags & ~unsigned(REAPER_KILL_CHILDREN | REAPER_KILL_SUBTREE)) != 0 ||
+        rk->rk_flags == (REAPER_KILL_CHILDREN | REAPER_KILL_SUBTREE))
+        return fail(EINVAL);
+    if (rk->rk_flags != 0)
+        return fail(EINVAL); // REAPER_KILL_CHILDREN/SUBTREE: not simulated
+    std::map<pid_t, pid_t> pp = parents();
+    if (pp.find(reaper) == pp.end())
+        return fail(ESRCH);
+    std::vector<pid_t> todo{reaper};
+    rk->rk_killed = 0;
+    rk->rk_fpid = -1;
+    int error = ESRCH;
+    while (!todo.empty()) {
+        pid_t p = todo.back();
+        todo.pop_back();
+        for (const auto& [child, parent] : pp) {
+            if (parent != p)
+                continue;
+            todo.push_back(child);
+            if (kill(child, rk->rk_sig) == 0) {
+                rk->rk_killed++;
+                error = 0;
+            } else if (rk->rk_fpid == -1) {
+                rk->rk_fpid = child;
+                error = errno;
+            }
+        }
+    }
+    return error == 0 ? 0 : fail(error);
+}
+
 } // namespace
 
 extern "C" {
@@ -48,6 +123,10 @@ long __real_syscall(long number, ...);
 // backend uses it; anything else is refused with EINVAL here (a limit of
 // the simulation, not FreeBSD's answer).
 int procctl(idtype_t idtype, id_t id, int cmd, void* data) {
+    // PROC_REAP_KILL is asked of another process (the command, by the
+    // daemon): any pid.
+    if (cmd == PROC_REAP_KILL && idtype == P_PID)
+        return reap_kill(id == 0 ? getpid() : pid_t(id), static_cast<procctl_reaper_kill*>(data));
     if (idtype != P_PID || (id != 0 && pid_t(id) != getpid()))
         return fail(EINVAL);
     int* arg = static_cast<int*>(data);
@@ -137,11 +216,18 @@ pid_t __wrap_getppid(void) {
 // In a --coverage build (the freebsd-sim coverage stage), the counters of
 // a process that ends with _exit(2): the probe always does, and gcov only
 // writes at exit(3). Linked with -Wl,--wrap=_exit.
+// The counters are then reset: a vfork(2) child (freebsd/command_spawn.cpp)
+// shares them with its parent, and a dump without a reset would mark the
+// parent's counters as written, so that nothing after it reached the files
+// (gcov merges each dump into them, so the totals stay right).
 void __gcov_dump(void) __attribute__((weak));
+void __gcov_reset(void) __attribute__((weak));
 void __real__exit(int) __attribute__((noreturn));
 void __wrap__exit(int status) {
     if (__gcov_dump != nullptr)
         __gcov_dump();
+    if (__gcov_reset != nullptr)
+        __gcov_reset();
     __real__exit(status);
 }
 
@@ -155,6 +241,15 @@ long __wrap_syscall(long number, ...) {
     for (long& x : a)
         x = va_arg(ap, long);
     va_end(ap);
+    // sigaction(2) and sigprocmask(2) by FreeBSD's numbers (416, 340): the
+    // vfork child of freebsd/command_spawn.cpp calls them so; glibc's
+    // wrappers are plain system calls here.
+    if (number == 416)
+        return sigaction(int(a[0]), reinterpret_cast<const struct sigaction*>(a[1]),
+                         reinterpret_cast<struct sigaction*>(a[2]));
+    if (number == 340)
+        return sigprocmask(int(a[0]), reinterpret_cast<const sigset_t*>(a[1]),
+                           reinterpret_cast<sigset_t*>(a[2]));
     if (number == 597)
         return jail_attach_jd(int(a[0]));
     if (number == 598) {

@@ -11,6 +11,8 @@
 #define PROC_REAP_ACQUIRE 2
 #define PROC_REAP_RELEASE 3
 #define PROC_REAP_STATUS 4
+#define PROC_REAP_GETPIDS 5
+#define PROC_REAP_KILL 6
 #define PROC_TRACE_CTL 7
 #define PROC_TRACE_STATUS 8
 #define PROC_PDEATHSIG_CTL 11
@@ -21,6 +23,19 @@
 #define PROC_TRACE_CTL_ENABLE 1
 #define PROC_TRACE_CTL_DISABLE 2
 #define PROC_TRACE_CTL_DISABLE_EXEC 3
+#define REAPER_KILL_CHILDREN 0x00000001
+#define REAPER_KILL_SUBTREE 0x00000002
+
+/* PROC_REAP_KILL's argument, as in FreeBSD's sys/sys/procctl.h. */
+struct procctl_reaper_kill {
+    int rk_sig;
+    unsigned int rk_flags;
+    pid_t rk_subtree;
+    unsigned int rk_killed;
+    pid_t rk_fpid;
+    unsigned int rk_pad[15];
+};
+
 #define PROC_NO_NEW_PRIVS_ENABLE 1
 #define PROC_NO_NEW_PRIVS_DISABLE 2
 
