@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 bool probe_report(const jd::ProbeStatus& s) {
@@ -95,14 +96,23 @@ int main(int argc, char** argv) {
     if (!read_config(cfg))
         fail(EX_SOFTWARE, 0, "no valid probe configuration on descriptor 3");
 
+    // Every privileged step, in the process no jail can see (Linux stage 1;
+    // linux/probe_os.cpp says why in this order): attach, the jail's
+    // uid/gid, no capability, no new privileges.
     ProbeFailure f;
-    if (!(cfg.flags & jd::kProbeHost) && !probe_os_attach(cfg, f))
+    if (!probe_os_attach(cfg, f))
+        fail(f);
+    drop_privileges(cfg);
+    if (!probe_os_harden(cfg, f))
+        fail(f);
+    // Only now the process the jail sees (Linux: stage 2, born in the jail;
+    // stage 1 never returns from here).
+    if (!(cfg.flags & jd::kProbeHost) && !probe_os_enter(cfg, f))
         fail(f);
     // A session of our own: no terminal signal of the daemon's reaches us.
     if (setsid() < 0)
         fail(EX_OSERR, errno, "setsid");
-    drop_privileges(cfg);
-    if (!probe_os_harden(cfg, f))
+    if (!probe_os_watch_parent(cfg, f))
         fail(f);
     // The daemon holds the other end of the status socket until it has our
     // answer. If it is gone, nobody would ever reap us: leave.
@@ -115,18 +125,32 @@ int main(int argc, char** argv) {
     ready.kind = jd::ProbeReport::ready;
     if (!probe_report(ready))
         _exit(126);
-    close(jd::kStatusFd);
 
     // SIGHUP has been blocked since before exec (the daemon's spawn mask), so
     // one sent the moment we became visible is pending, not lost. Take it
     // synchronously: no handler, no race, whatever dispositions we inherited.
+    // Only a sender inside our jail counts; one from outside (a host user
+    // who has our uid) is ignored and reported, at most once a second.
     sigset_t hup;
     sigemptyset(&hup);
     sigaddset(&hup, SIGHUP);
     sigprocmask(SIG_BLOCK, &hup, nullptr);
+    struct timespec last = {0, 0};
     for (;;) {
-        int sig = 0;
-        if (sigwait(&hup, &sig) == 0 && sig == SIGHUP)
+        siginfo_t si;
+        if (sigwaitinfo(&hup, &si) != SIGHUP)
+            continue;
+        if (probe_os_from_jail(si, cfg))
             _exit(jd::kProbeTriggered);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (last.tv_sec == 0 || now.tv_sec > last.tv_sec) {
+            last = now;
+            jd::ProbeStatus r;
+            r.kind = jd::ProbeReport::refused;
+            r.pid = std::int32_t(si.si_pid);
+            r.code = std::int32_t(si.si_uid);
+            (void)send(jd::kStatusFd, &r, sizeof r, MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
     }
 }

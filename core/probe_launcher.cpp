@@ -2,6 +2,7 @@
 
 #include "child_watch.hpp"
 #include "log.hpp"
+#include "peer_creds.hpp"
 #include "probe_abi.hpp"
 #include "probe_spawn.hpp"
 #include "runner.hpp"
@@ -80,6 +81,7 @@ struct ProbeLauncher::Launch {
     std::shared_ptr<ExitSlot> exit;
     std::shared_ptr<Jail> jail;
     std::string name;
+    std::string title;
     Done done;
     pid_t spawned = 0; // what spawn_probe() created (Linux: stage 1)
     bool spawned_reaped = false;
@@ -89,6 +91,8 @@ struct ProbeLauncher::Launch {
     bool ready = false;
     bool finished = false;
     std::shared_ptr<std::function<void()>> rearm; // re-arms the status read
+    std::chrono::steady_clock::time_point last_refused{};
+    unsigned refused_quiet = 0; // refusals not logged (at most one line a second)
 };
 
 namespace {
@@ -151,6 +155,7 @@ void ProbeLauncher::begin(Queued q) {
     auto l = std::make_shared<Launch>(io_);
     l->jail = q.jail;
     l->name = q.jail->name();
+    l->title = q.spec.title;
     l->done = std::move(q.done);
     ++running_;
     live_[l.get()] = l;
@@ -180,13 +185,15 @@ void ProbeLauncher::begin(Queued q) {
     }
     std::memcpy(cfg.jail_name, t.name.data(), t.name.size());
 
-    // A datagram-like socket: each status message arrives whole or not at all.
+    // A datagram-like socket: each status message arrives whole or not at all,
+    // tagged by the kernel with its sender's pid (Linux).
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
         err.set(EX_OSERR_, errno_text("socketpair", errno));
         asio::post(io_, [this, l, err] { finish(l, -1, err); });
         return;
     }
+    (void)want_sender_pid(sv[0]);
     // Fits the socket buffer: never blocks.
     if (send(sv[0], &cfg, sizeof cfg, MSG_NOSIGNAL | MSG_DONTWAIT) != ssize_t(sizeof cfg)) {
         err.set(EX_OSERR_, errno_text("send probe configuration", errno));
@@ -225,21 +232,40 @@ void ProbeLauncher::begin(Queued q) {
                                        " s (stopped, frozen or held up inside the jail); killed"});
     });
 
-    // Read every status message waiting now; false when the launch is over.
+    // Read every status message waiting now; false when there is nothing
+    // more to read. The socket is untrusted: the jail can reach the probe
+    // (Linux stage 2; root of a container without a user namespace and with
+    // CAP_SYS_PTRACE may even take its descriptors). What counts is what the
+    // kernel says and what the daemon can check: who sent a message (its
+    // pid), that a named pid is our own new child, and that a probe saying
+    // "ready" is inside its jail. Text from the probe is quoted.
     auto drain = std::make_shared<std::function<bool()>>();
     *drain = [this, weak]() -> bool {
         auto l = weak.lock();
-        if (!l || l->finished)
+        if (!l || (l->finished && !l->ready))
             return false;
         for (;;) {
             ProbeStatus s;
-            ssize_t n = recv(l->sock.native_handle(), &s, sizeof s, MSG_DONTWAIT);
+            pid_t from = -1;
+            ssize_t n = recv_from_pid(l->sock.native_handle(), &s, sizeof s, from);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
                 return true;
-            if (n == 0)
+            if (n <= 0)
                 return false; // every probe end closed: the exits tell why
+            if (l->ready) {
+                // After "ready" only the probe's report of a refused trigger.
+                if (n != ssize_t(sizeof s) || s.kind != ProbeReport::refused ||
+                    (from != -1 && from != l->probe)) {
+                    log_warn("probe " + quoted(l->title) + " in jail " + l->name +
+                             " sent an unexpected status message (from pid " +
+                             std::to_string(from) + "); no longer listening to it");
+                    return false;
+                }
+                refused(*l, s);
+                continue;
+            }
             if (n != ssize_t(sizeof s)) {
                 finish(l, -1,
                        Error{EX_PROTOCOL_,
@@ -247,9 +273,13 @@ void ProbeLauncher::begin(Queued q) {
                 return false;
             }
             ++l->messages;
-            if (s.kind == ProbeReport::child && l->messages == 1 && !l->probe) {
-                // Stage 1 (on the host, not yet seen by any jail) names stage
-                // 2. It must be our own child and not stage 1 itself.
+            // Stage 1 (Linux: on the host, never seen by a jail) sends
+            // "child" and may fail; after it only the probe it named speaks.
+            bool from_ok = from == -1 || from == l->spawned || (l->probe && from == l->probe);
+            if (s.kind == ProbeReport::child && (from == -1 || from == l->spawned) && from_ok &&
+                l->messages == 1 && !l->probe) {
+                // It must be our own child, and a new one: not stage 1, not
+                // already reaped (waitid() finds only children not reaped).
                 siginfo_t si{};
                 pid_t pid = pid_t(s.pid);
                 if (pid <= 0 || pid == l->spawned ||
@@ -271,22 +301,30 @@ void ProbeLauncher::begin(Queued q) {
                                                     " ended before it was ready (" +
                                                     status_text(st) + ")"});
                 });
-            } else if (s.kind == ProbeReport::ready) {
+            } else if (s.kind == ProbeReport::ready && from_ok &&
+                       (from == -1 || from == (l->probe ? l->probe : l->spawned))) {
                 if (!l->probe)
                     l->probe = l->spawned;
+                if (!l->jail->holds(l->probe)) {
+                    finish(l, -1,
+                           Error{EX_PROTOCOL_, "probe in jail " + l->name +
+                                                   " said it was ready but is not in the jail"});
+                    return false;
+                }
                 l->ready = true;
                 finish(l, l->probe, Error{});
-                return false;
-            } else if (s.kind == ProbeReport::failed) {
+                return true; // keeps listening for refused triggers
+            } else if (s.kind == ProbeReport::failed && from_ok) {
                 s.text[sizeof s.text - 1] = '\0';
-                std::string what = "cannot start probe in jail " + l->name + ": " + s.text;
+                std::string what = "cannot start probe in jail " + l->name + ": " + quoted(s.text);
                 finish(l, -1,
                        Error{exit_code_from(s.code), s.err ? errno_text(what, s.err) : what});
                 return false;
             } else {
                 finish(l, -1,
-                       Error{EX_PROTOCOL_,
-                             "probe in jail " + l->name + " sent an unexpected status message"});
+                       Error{EX_PROTOCOL_, "probe in jail " + l->name +
+                                               " sent an unexpected status message (from pid " +
+                                               std::to_string(from) + ")"});
                 return false;
             }
         }
@@ -295,7 +333,7 @@ void ProbeLauncher::begin(Queued q) {
     std::weak_ptr<std::function<void()>> weak_arm = arm;
     *arm = [weak, drain, weak_arm] {
         auto l = weak.lock();
-        if (!l || l->finished)
+        if (!l || (l->finished && !l->ready))
             return;
         l->sock.async_wait(asio::posix::stream_descriptor::wait_read,
                            [drain, weak_arm](const boost::system::error_code& ec) {
@@ -325,14 +363,33 @@ void ProbeLauncher::begin(Queued q) {
     });
 }
 
+void ProbeLauncher::refused(Launch& l, const ProbeStatus& s) {
+    // At most one line a second per probe, whatever the probe sends.
+    auto now = std::chrono::steady_clock::now();
+    if (now - l.last_refused < std::chrono::seconds(1)) {
+        ++l.refused_quiet;
+        return;
+    }
+    l.last_refused = now;
+    std::string more;
+    if (l.refused_quiet)
+        more = "; " + std::to_string(l.refused_quiet) + " more not logged";
+    l.refused_quiet = 0;
+    log_warn("probe " + quoted(l.title) + " in jail " + l.name +
+             " ignored a SIGHUP from outside its jail (sender uid " +
+             std::to_string(std::uint32_t(s.code)) + ")" + more);
+}
+
 void ProbeLauncher::finish(const std::shared_ptr<Launch>& l, pid_t pid, const Error& err) {
     if (l->finished)
         return;
     l->finished = true;
     l->timer.cancel();
-    boost::system::error_code ec;
-    l->sock.close(ec);
-    l->rearm.reset();
+    if (pid < 0) {
+        boost::system::error_code ec;
+        l->sock.close(ec);
+        l->rearm.reset();
+    }
     --running_;
     live_.erase(l.get());
     Done done = std::move(l->done);

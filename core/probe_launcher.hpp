@@ -24,6 +24,8 @@ class io_context;
 
 namespace jd {
 
+struct ProbeStatus;
+
 // The probe program, checked once when the daemon starts.
 class ProbeImage {
   public:
@@ -78,6 +80,7 @@ class ProbeLauncher {
     };
     void begin(Queued q);
     void finish(const std::shared_ptr<Launch>& l, pid_t pid, const Error& err);
+    static void refused(Launch& l, const ProbeStatus& s);
     void next();
 
     boost::asio::io_context& io_;

@@ -117,6 +117,13 @@ class LinuxJail : public Jail {
         ino_t ino;
         return pidfd_alive(pidfd_) == 0 && ns_inode(pid_, "pid", ino) && ino == pidns_;
     }
+    bool holds(pid_t pid) const override {
+        // A probe that has died since (killed from inside the jail) has no
+        // namespaces left to read: its exit is reported, not this.
+        ino_t ino;
+        return !(ns_inode(pid, "pid", ino) && ino != pidns_) &&
+               !(ns_inode(pid, "mnt", ino) && ino != mntns_);
+    }
 
     bool launch_target(LaunchTarget& t, Error& err) const override {
         if (!alive()) {
