@@ -210,6 +210,8 @@ void ProbeLauncher::begin(Queued q) {
     int rc = spawn_probe(image_.path().c_str(), argv, envp, devnull_, sv[1], t.fd, &pid);
     if (rc == 0)
         l->spawned = pid;
+    if (rc == 0)
+        ours_.insert(pid);
     ::close(sv[1]);
     if (rc != 0) {
         ::close(sv[0]);
@@ -278,21 +280,25 @@ void ProbeLauncher::begin(Queued q) {
             bool from_ok = from == -1 || from == l->spawned || (l->probe && from == l->probe);
             if (s.kind == ProbeReport::child && (from == -1 || from == l->spawned) && from_ok &&
                 l->messages == 1 && !l->probe) {
-                // It must be our own child, and a new one: not stage 1, not
-                // already reaped (waitid() finds only children not reaped).
+                // It must be our own child (waitid() finds only children not
+                // reaped), inside the jail (not a host command of ours), and
+                // none that any launch or probe of ours already has.
                 siginfo_t si{};
                 pid_t pid = pid_t(s.pid);
-                if (pid <= 0 || pid == l->spawned ||
-                    waitid(P_PID, id_t(pid), &si, WEXITED | WNOHANG | WNOWAIT) != 0) {
+                if (pid <= 0 || ours_.count(pid) ||
+                    waitid(P_PID, id_t(pid), &si, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+                    !l->jail->holds(pid)) {
                     finish(l, -1,
                            Error{EX_PROTOCOL_,
                                  "probe in jail " + l->name + " named a process that is not ours"});
                     return false;
                 }
                 l->probe = pid;
+                ours_.insert(pid);
                 // The watchers own the launch: it lives until both are reaped.
                 watch_child(io_, pid, [this, l](int st) {
                     l->probe_reaped = true;
+                    ours_.erase(l->probe);
                     if (l->ready)
                         l->exit->fire(st);
                     else
@@ -349,6 +355,7 @@ void ProbeLauncher::begin(Queued q) {
 
     watch_child(io_, l->spawned, [this, l, drain](int st) {
         l->spawned_reaped = true;
+        ours_.erase(l->spawned);
         // A "child" message may still sit unread in the socket.
         if (!l->finished)
             (*drain)();

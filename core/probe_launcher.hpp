@@ -17,6 +17,7 @@
 #include <string>
 #include <sys/types.h>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace boost::asio {
 class io_context;
@@ -91,6 +92,9 @@ class ProbeLauncher {
     // The launches not finished yet (a finished one lives on in its exit
     // watchers, as long as its probe runs).
     std::unordered_map<const Launch*, std::weak_ptr<Launch>> live_;
+    // Every child the launcher has and has not reaped (stage 1 and probes):
+    // a status message naming one of them is refused.
+    std::unordered_set<pid_t> ours_;
 };
 
 } // namespace jd
