@@ -15,4 +15,6 @@ apt-get install -y -qq --no-install-recommends \
     util-linux procps psmisc busybox-static python3 lxc podman runc \
     shellcheck mandoc clang-format clang libclang-rt-14-dev \
     >/dev/null
+# capsh: the container attackers of tests/e2e/attacker_watch.sh.
+apt-get install -y -qq --no-install-recommends libcap2-bin >/dev/null
 echo "setup.sh: packages installed"
