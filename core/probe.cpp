@@ -129,8 +129,9 @@ int main(int argc, char** argv) {
     // SIGHUP has been blocked since before exec (the daemon's spawn mask), so
     // one sent the moment we became visible is pending, not lost. Take it
     // synchronously: no handler, no race, whatever dispositions we inherited.
-    // Only a sender inside our jail counts; one from outside (a host user
-    // who has our uid) is ignored and reported, at most once a second.
+    // Only a sender inside our jail (or host root) counts; one from outside
+    // (a host user who has our uid) is ignored and reported, at most once a
+    // second.
     sigset_t hup;
     sigemptyset(&hup);
     sigaddset(&hup, SIGHUP);

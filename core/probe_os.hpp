@@ -48,8 +48,9 @@ bool probe_os_enter(const jd::ProbeConfig& cfg, ProbeFailure& f);
 // the daemon?
 bool probe_os_watch_parent(const jd::ProbeConfig& cfg, ProbeFailure& f);
 
-// Was this SIGHUP sent from inside our jail? Linux: si_pid is 0 for a sender
-// outside our pid namespace. FreeBSD: see freebsd/probe_os.cpp.
+// Was this SIGHUP sent from inside our jail (or by host root)? Linux: si_pid
+// is 0 for a sender outside our pid namespace. FreeBSD: see
+// freebsd/probe_os.cpp.
 bool probe_os_from_jail(const siginfo_t& si, const jd::ProbeConfig& cfg);
 
 // Make the title visible where ps(1) and pkill(1) look.

@@ -109,6 +109,10 @@ bool probe_os_from_jail(const siginfo_t& si, const jd::ProbeConfig& cfg) {
     // is judged by its new owner. jaildaemon(8) SECURITY CONSIDERATIONS.
     if (si.si_code != SI_USER && si.si_code != SI_QUEUE)
         return false;
+    // Root (host or jail) counts wherever it is; the kernel fills in si_uid
+    // (sigqueue(2) takes only a value).
+    if (si.si_uid == 0)
+        return true;
     struct kinfo_proc kp;
     std::size_t len = sizeof kp;
     int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, int(si.si_pid)};

@@ -320,10 +320,21 @@ bool probe_os_watch_parent(const jd::ProbeConfig& cfg, ProbeFailure& f) {
 }
 
 bool probe_os_from_jail(const siginfo_t& si, const jd::ProbeConfig& cfg) {
-    // The kernel gives si_pid as seen in our pid namespace: 0 for a sender
-    // outside it (the host, another container). Race-free: it is fixed when
-    // the signal is queued. The host pseudo-jail has no outside.
-    return (cfg.flags & jd::kProbeHost) || si.si_pid != 0;
+    if (cfg.flags & jd::kProbeHost)
+        return true; // no outside
+    // The kernel sets si_pid to 0 when the sender is outside our pid
+    // namespace (__send_signal_locked: "from an ancestor pid namespace"),
+    // whatever siginfo a sigqueue(3) caller supplied. Race-free: fixed when
+    // the signal is queued.
+    if (si.si_pid != 0)
+        return true;
+    // From outside, only host root counts (trusted: it could run the command
+    // itself): a kill(2) or tgkill(2), whose si_uid the kernel fills in (a
+    // sigqueue caller chooses its own), mapped into our user namespace:
+    // host uid 0 reads 0 only in a jail without a user namespace (in one,
+    // 0 is the container's owner, an ordinary host user).
+    return (si.si_code == SI_USER || si.si_code == SI_TKILL) && si.si_uid == 0 &&
+           !(cfg.flags & jd::kProbeOwnUser);
 }
 
 void probe_os_title(const char* title) {
