@@ -165,7 +165,8 @@ bool join_cgroups(int leader, ProbeFailure& f) {
             continue;
         if (bad_cgroup_path(cg)) {
             errno = EINVAL;
-            std::snprintf(what, sizeof what, "cgroup path of hierarchy \"%.40s\"", ctrl);
+            std::snprintf(what, sizeof what, "cgroup path of hierarchy %.40s",
+                          ctrl[0] ? ctrl : "v2");
             return probe_failed(f, EX_OSERR, what);
         }
         int e;
@@ -186,7 +187,7 @@ bool join_cgroups(int leader, ProbeFailure& f) {
         }
         if (e != 0) {
             errno = e;
-            std::snprintf(what, sizeof what, "join the jail's cgroup (hierarchy \"%.40s\")",
+            std::snprintf(what, sizeof what, "join the jail's cgroup (hierarchy %.40s)",
                           ctrl[0] ? ctrl : "v2");
             return probe_failed(f, EX_OSERR, what);
         }
