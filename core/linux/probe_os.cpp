@@ -55,7 +55,12 @@
 //  - a uid change clears the parent-death signal: stage 2 sets it itself
 //    and never changes its credentials.
 //  - clone(2) into the namespace set by setns(CLONE_NEWPID) and with
-//    CLONE_PARENT needs no privilege.
+//    CLONE_PARENT needs no privilege. Not clone3(CLONE_INTO_CGROUP): it
+//    covers only the v2 hierarchy, and after the credential drop the kernel
+//    checks write access to the target's cgroup.procs with our (now the
+//    jail's) credentials (cgroup_attach_permissions), which a root-owned
+//    cgroup refuses. Stage 1 is in every cgroup already, and stage 2 is
+//    born where its parent is.
 #include "../probe_os.hpp"
 
 #include <cerrno>
