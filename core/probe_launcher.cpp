@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +74,14 @@ void ExitSlot::fire(int status) {
         early_ = status;
 }
 
+struct ProbeLauncher::Reports {
+    explicit Reports(asio::io_context& io) : sock(io) {}
+    asio::posix::stream_descriptor sock; // the daemon's end
+    int probes_end = -1;                 // what each probe gets
+    std::chrono::steady_clock::time_point last{};
+    unsigned quiet = 0; // reports not logged (at most one line a second)
+};
+
 struct ProbeLauncher::Launch {
     explicit Launch(asio::io_context& io)
         : sock(io), timer(io), exit(std::make_shared<ExitSlot>(io)) {}
@@ -91,11 +100,27 @@ struct ProbeLauncher::Launch {
     bool ready = false;
     bool finished = false;
     std::shared_ptr<std::function<void()>> rearm; // re-arms the status read
-    std::chrono::steady_clock::time_point last_refused{};
-    unsigned refused_quiet = 0; // refusals not logged (at most one line a second)
 };
 
 namespace {
+
+bool send_config(int fd, const ProbeConfig& cfg, int report) {
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    struct iovec iov = {const_cast<ProbeConfig*>(&cfg), sizeof cfg};
+    struct msghdr msg {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (report >= 0) {
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(c), &report, sizeof report);
+    }
+    return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == ssize_t(sizeof cfg);
+}
 
 int exit_code_from(std::int32_t c) {
     switch (c) {
@@ -114,10 +139,14 @@ int exit_code_from(std::int32_t c) {
 } // namespace
 
 ProbeLauncher::ProbeLauncher(asio::io_context& io, const ProbeImage& image, int devnull)
-    : io_(io), image_(image), devnull_(devnull) {}
+    : io_(io), image_(image), devnull_(devnull) {
+    open_reports();
+}
 
 ProbeLauncher::~ProbeLauncher() {
     kill_all();
+    if (reports_ && reports_->probes_end >= 0)
+        ::close(reports_->probes_end);
 }
 
 void ProbeLauncher::launch(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done) {
@@ -194,8 +223,8 @@ void ProbeLauncher::begin(Queued q) {
         return;
     }
     (void)want_sender_pid(sv[0]);
-    // Fits the socket buffer: never blocks.
-    if (send(sv[0], &cfg, sizeof cfg, MSG_NOSIGNAL | MSG_DONTWAIT) != ssize_t(sizeof cfg)) {
+    // Fits the socket buffer: never blocks. The report socket rides along.
+    if (!send_config(sv[0], cfg, reports_ ? reports_->probes_end : -1)) {
         err.set(EX_OSERR_, errno_text("send probe configuration", errno));
         ::close(sv[0]);
         ::close(sv[1]);
@@ -208,10 +237,10 @@ void ProbeLauncher::begin(Queued q) {
     char* envp[] = {nullptr};
     pid_t pid = 0;
     int rc = spawn_probe(image_.path().c_str(), argv, envp, devnull_, sv[1], t.fd, &pid);
-    if (rc == 0)
+    if (rc == 0) {
         l->spawned = pid;
-    if (rc == 0)
-        ours_.insert(pid);
+        ours_[pid] = l;
+    }
     ::close(sv[1]);
     if (rc != 0) {
         ::close(sv[0]);
@@ -244,7 +273,7 @@ void ProbeLauncher::begin(Queued q) {
     auto drain = std::make_shared<std::function<bool()>>();
     *drain = [this, weak]() -> bool {
         auto l = weak.lock();
-        if (!l || (l->finished && !l->ready))
+        if (!l || l->finished)
             return false;
         for (;;) {
             ProbeStatus s;
@@ -256,18 +285,6 @@ void ProbeLauncher::begin(Queued q) {
                 return true;
             if (n <= 0)
                 return false; // every probe end closed: the exits tell why
-            if (l->ready) {
-                // After "ready" only the probe's report of a refused trigger.
-                if (n != ssize_t(sizeof s) || s.kind != ProbeReport::refused ||
-                    (from != -1 && from != l->probe)) {
-                    log_warn("probe " + quoted(l->title) + " in jail " + l->name +
-                             " sent an unexpected status message (from pid " +
-                             std::to_string(from) + "); no longer listening to it");
-                    return false;
-                }
-                refused(*l, s);
-                continue;
-            }
             if (n != ssize_t(sizeof s)) {
                 finish(l, -1,
                        Error{EX_PROTOCOL_,
@@ -278,7 +295,7 @@ void ProbeLauncher::begin(Queued q) {
             // Stage 1 (Linux: on the host, never seen by a jail) sends
             // "child" and may fail; after it only the probe it named speaks.
             bool from_ok = from == -1 || from == l->spawned || (l->probe && from == l->probe);
-            if (s.kind == ProbeReport::child && (from == -1 || from == l->spawned) && from_ok &&
+            if (s.kind == ProbeReport::child && (from == -1 || from == l->spawned) &&
                 l->messages == 1 && !l->probe) {
                 // It must be our own child (waitid() finds only children not
                 // reaped), inside the jail (not a host command of ours), and
@@ -294,7 +311,7 @@ void ProbeLauncher::begin(Queued q) {
                     return false;
                 }
                 l->probe = pid;
-                ours_.insert(pid);
+                ours_[pid] = l;
                 // The watchers own the launch: it lives until both are reaped.
                 watch_child(io_, pid, [this, l](int st) {
                     l->probe_reaped = true;
@@ -319,7 +336,7 @@ void ProbeLauncher::begin(Queued q) {
                 }
                 l->ready = true;
                 finish(l, l->probe, Error{});
-                return true; // keeps listening for refused triggers
+                return false;
             } else if (s.kind == ProbeReport::failed && from_ok) {
                 s.text[sizeof s.text - 1] = '\0';
                 std::string what = "cannot start probe in jail " + l->name + ": " + quoted(s.text);
@@ -339,7 +356,7 @@ void ProbeLauncher::begin(Queued q) {
     std::weak_ptr<std::function<void()>> weak_arm = arm;
     *arm = [weak, drain, weak_arm] {
         auto l = weak.lock();
-        if (!l || (l->finished && !l->ready))
+        if (!l || l->finished)
             return;
         l->sock.async_wait(asio::posix::stream_descriptor::wait_read,
                            [drain, weak_arm](const boost::system::error_code& ec) {
@@ -370,20 +387,68 @@ void ProbeLauncher::begin(Queued q) {
     });
 }
 
-void ProbeLauncher::refused(Launch& l, const ProbeStatus& s) {
-    // At most one line a second per probe, whatever the probe sends.
-    auto now = std::chrono::steady_clock::now();
-    if (now - l.last_refused < std::chrono::seconds(1)) {
-        ++l.refused_quiet;
+void ProbeLauncher::open_reports() {
+    // One datagram socket for every probe's reports, not one per probe: a
+    // daemon with 10,000 probes already holds a descriptor for each.
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) != 0) {
+        log_warn(
+            errno_text("socketpair for probe reports (refused triggers are not logged)", errno));
         return;
     }
-    l.last_refused = now;
+    (void)want_sender_pid(sv[0]);
+    reports_ = std::make_unique<Reports>(io_);
+    reports_->sock.assign(sv[0]);
+    reports_->probes_end = sv[1];
+    ::shutdown(sv[1], SHUT_RD);
+    read_reports();
+}
+
+void ProbeLauncher::read_reports() {
+    reports_->sock.async_wait(
+        asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
+            if (ec)
+                return;
+            for (;;) {
+                ProbeStatus s;
+                pid_t from = -1;
+                ssize_t n = recv_from_pid(reports_->sock.native_handle(), &s, sizeof s, from);
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n < 0)
+                    break;
+                if (n == ssize_t(sizeof s) && s.kind == ProbeReport::refused)
+                    refused(from, s);
+            }
+            read_reports();
+        });
+}
+
+void ProbeLauncher::refused(pid_t from, const ProbeStatus& s) {
+    // Any process holding the probes' end may send here (a jail that took a
+    // probe's descriptors too): named by the kernel's sender pid, only a
+    // ready probe of ours is reported, and at most one line a second.
+    std::shared_ptr<Launch> l;
+    if (auto it = ours_.find(from); it != ours_.end())
+        l = it->second.lock();
+    std::string who;
+    if (l && l->ready && from == l->probe)
+        who = "probe " + quoted(l->title) + " in jail " + l->name;
+    else if (from == -1) // the system does not say who sent it
+        who = "a probe titled " + quoted(std::string(s.text, strnlen(s.text, sizeof s.text)));
+    else
+        return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - reports_->last < std::chrono::seconds(1)) {
+        ++reports_->quiet;
+        return;
+    }
+    reports_->last = now;
     std::string more;
-    if (l.refused_quiet)
-        more = "; " + std::to_string(l.refused_quiet) + " more not logged";
-    l.refused_quiet = 0;
-    log_warn("probe " + quoted(l.title) + " in jail " + l.name +
-             " ignored a SIGHUP from outside its jail (sender uid " +
+    if (reports_->quiet)
+        more = "; " + std::to_string(reports_->quiet) + " more not logged";
+    reports_->quiet = 0;
+    log_warn(who + " ignored a SIGHUP from outside its jail (sender uid " +
              std::to_string(std::uint32_t(s.code)) + ")" + more);
 }
 
@@ -392,11 +457,9 @@ void ProbeLauncher::finish(const std::shared_ptr<Launch>& l, pid_t pid, const Er
         return;
     l->finished = true;
     l->timer.cancel();
-    if (pid < 0) {
-        boost::system::error_code ec;
-        l->sock.close(ec);
-        l->rearm.reset();
-    }
+    boost::system::error_code ec;
+    l->sock.close(ec);
+    l->rearm.reset();
     --running_;
     live_.erase(l.get());
     Done done = std::move(l->done);

@@ -17,7 +17,6 @@
 #include <string>
 #include <sys/types.h>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace boost::asio {
 class io_context;
@@ -81,7 +80,10 @@ class ProbeLauncher {
     };
     void begin(Queued q);
     void finish(const std::shared_ptr<Launch>& l, pid_t pid, const Error& err);
-    static void refused(Launch& l, const ProbeStatus& s);
+    struct Reports;
+    void open_reports();
+    void read_reports();
+    void refused(pid_t from, const ProbeStatus& s);
     void next();
 
     boost::asio::io_context& io_;
@@ -92,9 +94,11 @@ class ProbeLauncher {
     // The launches not finished yet (a finished one lives on in its exit
     // watchers, as long as its probe runs).
     std::unordered_map<const Launch*, std::weak_ptr<Launch>> live_;
-    // Every child the launcher has and has not reaped (stage 1 and probes):
-    // a status message naming one of them is refused.
-    std::unordered_set<pid_t> ours_;
+    // Every child the launcher has and has not reaped (stage 1 and probes),
+    // with its launch: a status message naming one of them is refused.
+    std::unordered_map<pid_t, std::weak_ptr<Launch>> ours_;
+    // The probes' report socket (refused triggers), shared by all.
+    std::unique_ptr<Reports> reports_;
 };
 
 } // namespace jd

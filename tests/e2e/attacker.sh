@@ -86,15 +86,17 @@ if [ "$kind" = rootless ]; then
 else
     check "jail root read the probe program's exe" \
         test "$(awk -v p="$probe_exe" '$3 == "exe" && $4 == p' "$T/seen" | wc -l)" -ge 5
-    # 0-2 /dev/null, 3 the status socket and, until stage 1 has reported,
-    # the read end of the barrier pipe of the two stages (4 or 5). Nothing
-    # else: not the leader's pidfd, not the host's root.
+    # 0-2 /dev/null, 3 the status socket until ready, 5 the daemon's report
+    # socket and, until stage 1 has reported, the read end of the barrier
+    # pipe of the two stages (4 or 6). Nothing else: not the leader's
+    # pidfd, not the host's root.
     bad_fd=$(awk '$3 == "exe" {
         for (i = 6; i <= NF; i++) {
             split($i, kv, "="); fd = kv[1]; t = substr($i, length(fd) + 2)
             if (fd <= 2 && t == "/dev/null") continue
             if (fd == 3 && t ~ /^socket:/) continue
-            if (fd >= 4 && fd <= 5 && t ~ /^pipe:/) continue
+            if (fd == 5 && t ~ /^socket:/) continue
+            if ((fd == 4 || fd == 6) && t ~ /^pipe:/) continue
             print $2, $i
         }
     }' "$T/seen")

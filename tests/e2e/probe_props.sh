@@ -20,11 +20,11 @@ fi
 
 check_eq "cmdline is exactly the title (one argument)" "route config update|" "$(tr '\0' '|' <"/proc/$P/cmdline")"
 check_eq "environment is empty" 0 "$(wc -c <"/proc/$P/environ")"
-check_eq "only fds 0-3" "0 1 2 3" "$(find "/proc/$P/fd" -mindepth 1 -printf '%f\n' | sort -n | xargs)"
+check_eq "only fds 0-2 and 5" "0 1 2 5" "$(find "/proc/$P/fd" -mindepth 1 -printf '%f\n' | sort -n | xargs)"
 for fd in 0 1 2; do
     check_eq "fd $fd is /dev/null" /dev/null "$(readlink "/proc/$P/fd/$fd")"
 done
-check "fd 3 is the status socket" test "$(readlink "/proc/$P/fd/3" | cut -c1-7)" = "socket:"
+check "fd 5 is the daemon's report socket" test "$(readlink "/proc/$P/fd/5" | cut -c1-7)" = "socket:"
 check_eq "uid dropped" "65534 65534 65534 65534" "$(awk '/^Uid/ {print $2,$3,$4,$5}' "/proc/$P/status")"
 check_eq "gid dropped" "100 100 100 100" "$(awk '/^Gid/ {print $2,$3,$4,$5}' "/proc/$P/status")"
 check_eq "supplementary groups dropped" "100" "$(awk '/^Groups/ {print $2}' "/proc/$P/status")"
