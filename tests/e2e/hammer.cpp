@@ -144,8 +144,18 @@ static void watch_one(int pid) {
     ++launches;
     stopped += stop;
     snprintf(path, sizeof path, "/proc/%d/mountinfo", pid);
-    if (slurp(path, buf, sizeof buf) >= 0 && strcmp(buf, own_mounts) != 0)
-        ++n_mounts;
+    /* Not the jail's as it is now (someone may mount in the jail meanwhile).
+     * Empty: the process is ending and has no mount namespace left. */
+    if (slurp(path, buf, sizeof buf) > 0 && strcmp(buf, own_mounts) != 0) {
+        static char now_mounts[sizeof own_mounts];
+        if (slurp("/proc/self/mountinfo", now_mounts, sizeof now_mounts) > 0)
+            memcpy(own_mounts, now_mounts, sizeof own_mounts);
+        if (strcmp(buf, own_mounts) != 0) {
+            if (!n_mounts && getenv("HAMMER_DEBUG"))
+                fprintf(stderr, "--- own\n%s--- pid %d\n%s", own_mounts, pid, buf);
+            ++n_mounts;
+        }
+    }
     snprintf(path, sizeof path, "/proc/%d/net/unix", pid);
     if (slurp(path, buf, sizeof buf) >= 0 && strstr(buf, socket_path))
         ++n_socket;
