@@ -46,6 +46,15 @@ class Jail {
     // flags and target of its ProbeConfig and, on Linux, the leader's pidfd
     // for the probe's descriptor 4. Fails when the jail is gone.
     virtual bool launch_target(LaunchTarget& t, Error& err) const = 0;
+
+    // Is process pid (a probe, named by its stage 1 or saying it is ready)
+    // inside this jail? Linux: in its pid namespace, and in its mount
+    // namespace unless it has ended already. Elsewhere the probe attaches in one
+    // step it cannot report falsely (FreeBSD jail_attach(2)): true.
+    virtual bool holds(pid_t pid) const {
+        (void)pid;
+        return true;
+    }
 };
 
 struct JailOptions {

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "container_spec.hpp"
 #include "daemon.hpp"
+#include "host_uid.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
     if (o.mode == jd::Mode::add) {
         req.op = jd::Op::add;
         req.probe = o.probe;
+        jd::warn_host_uid(o.probe.uid);
         std::string spec = o.probe.jail;
         if (!jd::resolve_manager_spec(spec, err))
             return fail(err);

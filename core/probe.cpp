@@ -18,7 +18,9 @@
 #include <optional>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 bool probe_report(const jd::ProbeStatus& s) {
@@ -44,13 +46,26 @@ namespace {
     fail(f.code, f.err, f.what);
 }
 
-// The one message the daemon wrote before starting us.
-bool read_config(jd::ProbeConfig& cfg) {
+// The one message the daemon wrote before starting us, and with it the
+// daemon's report socket (SCM_RIGHTS), or -1.
+bool read_config(jd::ProbeConfig& cfg, int& report) {
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {&cfg, sizeof cfg};
+    struct msghdr msg {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
     ssize_t n;
-    while ((n = recv(jd::kStatusFd, &cfg, sizeof cfg, MSG_DONTWAIT)) < 0 && errno == EINTR) {
+    while ((n = recvmsg(jd::kStatusFd, &msg, MSG_DONTWAIT)) < 0 && errno == EINTR) {
     }
-    return n == ssize_t(sizeof cfg) && cfg.abi == jd::kProbeAbi &&
-           cfg.jail_name[sizeof cfg.jail_name - 1] == '\0';
+    report = -1;
+    for (struct cmsghdr* c = n > 0 ? CMSG_FIRSTHDR(&msg) : nullptr; c; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+            c->cmsg_len == CMSG_LEN(sizeof(int)))
+            std::memcpy(&report, CMSG_DATA(c), sizeof report);
+    return n == ssize_t(sizeof cfg) && !(msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) &&
+           cfg.abi == jd::kProbeAbi && cfg.jail_name[sizeof cfg.jail_name - 1] == '\0';
 }
 
 // Groups first, then gid, then uid; verify that it sticks and that there is
@@ -92,17 +107,27 @@ int main(int argc, char** argv) {
     const char* title = argc > 0 && argv[0] ? argv[0] : "jaildaemon-probe";
 
     jd::ProbeConfig cfg;
-    if (!read_config(cfg))
+    int report = -1;
+    if (!read_config(cfg, report))
         fail(EX_SOFTWARE, 0, "no valid probe configuration on descriptor 3");
 
+    // Every privileged step, in the process no jail can see (Linux stage 1;
+    // linux/probe_os.cpp says why in this order): attach, the jail's
+    // uid/gid, no capability, no new privileges.
     ProbeFailure f;
-    if (!(cfg.flags & jd::kProbeHost) && !probe_os_attach(cfg, f))
+    if (!probe_os_attach(cfg, f))
+        fail(f);
+    drop_privileges(cfg);
+    if (!probe_os_harden(cfg, f))
+        fail(f);
+    // Only now the process the jail sees (Linux: stage 2, born in the jail;
+    // stage 1 never returns from here).
+    if (!(cfg.flags & jd::kProbeHost) && !probe_os_enter(cfg, f))
         fail(f);
     // A session of our own: no terminal signal of the daemon's reaches us.
     if (setsid() < 0)
         fail(EX_OSERR, errno, "setsid");
-    drop_privileges(cfg);
-    if (!probe_os_harden(cfg, f))
+    if (!probe_os_watch_parent(cfg, f))
         fail(f);
     // The daemon holds the other end of the status socket until it has our
     // answer. If it is gone, nobody would ever reap us: leave.
@@ -120,13 +145,30 @@ int main(int argc, char** argv) {
     // SIGHUP has been blocked since before exec (the daemon's spawn mask), so
     // one sent the moment we became visible is pending, not lost. Take it
     // synchronously: no handler, no race, whatever dispositions we inherited.
+    // Only a sender inside our jail (or host root) counts; one from outside
+    // (a host user who has our uid) is ignored and reported on the daemon's
+    // report socket (one for all probes), at most once a second.
     sigset_t hup;
     sigemptyset(&hup);
     sigaddset(&hup, SIGHUP);
     sigprocmask(SIG_BLOCK, &hup, nullptr);
+    struct timespec last = {0, 0};
     for (;;) {
-        int sig = 0;
-        if (sigwait(&hup, &sig) == 0 && sig == SIGHUP)
+        siginfo_t si;
+        if (sigwaitinfo(&hup, &si) != SIGHUP)
+            continue;
+        if (probe_os_from_jail(si, cfg))
             _exit(jd::kProbeTriggered);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (last.tv_sec == 0 || now.tv_sec > last.tv_sec) {
+            last = now;
+            jd::ProbeStatus r;
+            r.kind = jd::ProbeReport::refused;
+            r.pid = std::int32_t(si.si_pid);
+            r.code = std::int32_t(si.si_uid);
+            std::snprintf(r.text, sizeof r.text, "%s", title);
+            (void)send(report, &r, sizeof r, MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
     }
 }

@@ -5,7 +5,12 @@
 // jail) with argv = { title }, an empty environment and these descriptors:
 //   0-2  /dev/null
 //   3    kStatusFd: a SOCK_SEQPACKET socket; the daemon has already written
-//        one ProbeConfig into it; the probe answers with ProbeStatus messages
+//        one ProbeConfig into it, with the daemon's report socket attached
+//        (SCM_RIGHTS: a datagram socket shared by every probe, on which a
+//        probe reports a refused trigger); the probe answers with
+//        ProbeStatus messages and closes it once ready. The daemon trusts
+//        nothing from either that it cannot check (probe_launcher.cpp): the
+//        jail may reach the probe and its descriptors.
 //   4    kTargetFd: Linux only, a pidfd of the jail's leader
 // Every other descriptor is closed before exec.
 #pragma once
@@ -21,7 +26,7 @@ constexpr int kProbeTriggered = 74;
 constexpr int kStatusFd = 3;
 constexpr int kTargetFd = 4;
 
-constexpr std::uint32_t kProbeAbi = 0x6a640002; // "jd", version 2
+constexpr std::uint32_t kProbeAbi = 0x6a640003; // "jd", version 3
 
 enum ProbeFlags : std::uint32_t {
     kProbeHost = 1u << 0,    // the host pseudo-jail: attach to nothing
@@ -42,9 +47,11 @@ struct ProbeConfig {
 };
 
 enum class ProbeReport : std::uint32_t {
-    child = 1,  // Linux stage 1: "the probe is host pid `pid`" (first message)
-    ready = 2,  // attached, privileges dropped, waiting for SIGHUP
-    failed = 3, // could not attach: err, code and text say why
+    child = 1,   // Linux stage 1: "the probe is host pid `pid`" (first message)
+    ready = 2,   // attached, privileges dropped, waiting for SIGHUP
+    failed = 3,  // could not attach: err, code and text say why
+    refused = 4, // on the report socket: ignored a SIGHUP from outside the
+                 // jail (code = the sender's uid, text = the probe's title)
 };
 
 // Probe -> daemon.

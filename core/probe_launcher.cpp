@@ -2,6 +2,7 @@
 
 #include "child_watch.hpp"
 #include "log.hpp"
+#include "peer_creds.hpp"
 #include "probe_abi.hpp"
 #include "probe_spawn.hpp"
 #include "runner.hpp"
@@ -19,6 +20,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,6 +74,14 @@ void ExitSlot::fire(int status) {
         early_ = status;
 }
 
+struct ProbeLauncher::Reports {
+    explicit Reports(asio::io_context& io) : sock(io) {}
+    asio::posix::stream_descriptor sock; // the daemon's end
+    int probes_end = -1;                 // what each probe gets
+    std::chrono::steady_clock::time_point last{};
+    unsigned quiet = 0; // reports not logged (at most one line a second)
+};
+
 struct ProbeLauncher::Launch {
     explicit Launch(asio::io_context& io)
         : sock(io), timer(io), exit(std::make_shared<ExitSlot>(io)) {}
@@ -80,6 +90,7 @@ struct ProbeLauncher::Launch {
     std::shared_ptr<ExitSlot> exit;
     std::shared_ptr<Jail> jail;
     std::string name;
+    std::string title;
     Done done;
     pid_t spawned = 0; // what spawn_probe() created (Linux: stage 1)
     bool spawned_reaped = false;
@@ -92,6 +103,24 @@ struct ProbeLauncher::Launch {
 };
 
 namespace {
+
+bool send_config(int fd, const ProbeConfig& cfg, int report) {
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    struct iovec iov = {const_cast<ProbeConfig*>(&cfg), sizeof cfg};
+    struct msghdr msg {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (report >= 0) {
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(c), &report, sizeof report);
+    }
+    return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == ssize_t(sizeof cfg);
+}
 
 int exit_code_from(std::int32_t c) {
     switch (c) {
@@ -110,10 +139,14 @@ int exit_code_from(std::int32_t c) {
 } // namespace
 
 ProbeLauncher::ProbeLauncher(asio::io_context& io, const ProbeImage& image, int devnull)
-    : io_(io), image_(image), devnull_(devnull) {}
+    : io_(io), image_(image), devnull_(devnull) {
+    open_reports();
+}
 
 ProbeLauncher::~ProbeLauncher() {
     kill_all();
+    if (reports_ && reports_->probes_end >= 0)
+        ::close(reports_->probes_end);
 }
 
 void ProbeLauncher::launch(std::shared_ptr<Jail> jail, const ProbeSpec& spec, Done done,
@@ -152,6 +185,7 @@ void ProbeLauncher::begin(Queued q) {
     auto l = std::make_shared<Launch>(io_);
     l->jail = q.jail;
     l->name = q.jail->name();
+    l->title = q.spec.title;
     l->done = std::move(q.done);
     ++running_;
     live_[l.get()] = l;
@@ -189,15 +223,17 @@ void ProbeLauncher::begin(Queued q) {
     }
     std::memcpy(cfg.jail_name, t.name.data(), t.name.size());
 
-    // A datagram-like socket: each status message arrives whole or not at all.
+    // A datagram-like socket: each status message arrives whole or not at all,
+    // tagged by the kernel with its sender's pid (Linux).
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
         err.set(EX_OSERR_, errno_text("socketpair", errno));
         asio::post(io_, [this, l, err] { finish(l, -1, err); });
         return;
     }
-    // Fits the socket buffer: never blocks.
-    if (send(sv[0], &cfg, sizeof cfg, MSG_NOSIGNAL | MSG_DONTWAIT) != ssize_t(sizeof cfg)) {
+    (void)want_sender_pid(sv[0]);
+    // Fits the socket buffer: never blocks. The report socket rides along.
+    if (!send_config(sv[0], cfg, reports_ ? reports_->probes_end : -1)) {
         err.set(EX_OSERR_, errno_text("send probe configuration", errno));
         ::close(sv[0]);
         ::close(sv[1]);
@@ -210,8 +246,10 @@ void ProbeLauncher::begin(Queued q) {
     char* envp[] = {nullptr};
     pid_t pid = 0;
     int rc = spawn_probe(image_.path().c_str(), argv, envp, devnull_, sv[1], t.fd, &pid);
-    if (rc == 0)
+    if (rc == 0) {
         l->spawned = pid;
+        ours_[pid] = l;
+    }
     ::close(sv[1]);
     if (rc != 0) {
         ::close(sv[0]);
@@ -234,7 +272,13 @@ void ProbeLauncher::begin(Queued q) {
                                        " s (stopped, frozen or held up inside the jail); killed"});
     });
 
-    // Read every status message waiting now; false when the launch is over.
+    // Read every status message waiting now; false when there is nothing
+    // more to read. The socket is untrusted: the jail can reach the probe
+    // (Linux stage 2; root of a container without a user namespace and with
+    // CAP_SYS_PTRACE may even take its descriptors). What counts is what the
+    // kernel says and what the daemon can check: who sent a message (its
+    // pid), that a named pid is our own new child, and that a probe saying
+    // "ready" is inside its jail. Text from the probe is quoted.
     auto drain = std::make_shared<std::function<bool()>>();
     *drain = [this, weak]() -> bool {
         auto l = weak.lock();
@@ -242,12 +286,13 @@ void ProbeLauncher::begin(Queued q) {
             return false;
         for (;;) {
             ProbeStatus s;
-            ssize_t n = recv(l->sock.native_handle(), &s, sizeof s, MSG_DONTWAIT);
+            pid_t from = -1;
+            ssize_t n = recv_from_pid(l->sock.native_handle(), &s, sizeof s, from);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
                 return true;
-            if (n == 0)
+            if (n <= 0)
                 return false; // every probe end closed: the exits tell why
             if (n != ssize_t(sizeof s)) {
                 finish(l, -1,
@@ -256,22 +301,30 @@ void ProbeLauncher::begin(Queued q) {
                 return false;
             }
             ++l->messages;
-            if (s.kind == ProbeReport::child && l->messages == 1 && !l->probe) {
-                // Stage 1 (on the host, not yet seen by any jail) names stage
-                // 2. It must be our own child and not stage 1 itself.
+            // Stage 1 (Linux: on the host, never seen by a jail) sends
+            // "child" and may fail; after it only the probe it named speaks.
+            bool from_ok = from == -1 || from == l->spawned || (l->probe && from == l->probe);
+            if (s.kind == ProbeReport::child && (from == -1 || from == l->spawned) &&
+                l->messages == 1 && !l->probe) {
+                // It must be our own child (waitid() finds only children not
+                // reaped), inside the jail (not a host command of ours), and
+                // none that any launch or probe of ours already has.
                 siginfo_t si{};
                 pid_t pid = pid_t(s.pid);
-                if (pid <= 0 || pid == l->spawned ||
-                    waitid(P_PID, id_t(pid), &si, WEXITED | WNOHANG | WNOWAIT) != 0) {
+                if (pid <= 0 || ours_.count(pid) ||
+                    waitid(P_PID, id_t(pid), &si, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+                    !l->jail->holds(pid)) {
                     finish(l, -1,
                            Error{EX_PROTOCOL_,
                                  "probe in jail " + l->name + " named a process that is not ours"});
                     return false;
                 }
                 l->probe = pid;
+                ours_[pid] = l;
                 // The watchers own the launch: it lives until both are reaped.
                 watch_child(io_, pid, [this, l](int st) {
                     l->probe_reaped = true;
+                    ours_.erase(l->probe);
                     if (l->ready)
                         l->exit->fire(st);
                     else
@@ -280,22 +333,30 @@ void ProbeLauncher::begin(Queued q) {
                                                     " ended before it was ready (" +
                                                     status_text(st) + ")"});
                 });
-            } else if (s.kind == ProbeReport::ready) {
+            } else if (s.kind == ProbeReport::ready && from_ok &&
+                       (from == -1 || from == (l->probe ? l->probe : l->spawned))) {
                 if (!l->probe)
                     l->probe = l->spawned;
+                if (!l->jail->holds(l->probe)) {
+                    finish(l, -1,
+                           Error{EX_PROTOCOL_, "probe in jail " + l->name +
+                                                   " said it was ready but is not in the jail"});
+                    return false;
+                }
                 l->ready = true;
                 finish(l, l->probe, Error{});
                 return false;
-            } else if (s.kind == ProbeReport::failed) {
+            } else if (s.kind == ProbeReport::failed && from_ok) {
                 s.text[sizeof s.text - 1] = '\0';
-                std::string what = "cannot start probe in jail " + l->name + ": " + s.text;
+                std::string what = "cannot start probe in jail " + l->name + ": " + quoted(s.text);
                 finish(l, -1,
                        Error{exit_code_from(s.code), s.err ? errno_text(what, s.err) : what});
                 return false;
             } else {
                 finish(l, -1,
-                       Error{EX_PROTOCOL_,
-                             "probe in jail " + l->name + " sent an unexpected status message"});
+                       Error{EX_PROTOCOL_, "probe in jail " + l->name +
+                                               " sent an unexpected status message (from pid " +
+                                               std::to_string(from) + ")"});
                 return false;
             }
         }
@@ -320,6 +381,7 @@ void ProbeLauncher::begin(Queued q) {
 
     watch_child(io_, l->spawned, [this, l, drain](int st) {
         l->spawned_reaped = true;
+        ours_.erase(l->spawned);
         // A "child" message may still sit unread in the socket.
         if (!l->finished)
             (*drain)();
@@ -332,6 +394,71 @@ void ProbeLauncher::begin(Queued q) {
                    Error{EX_OSERR_, "probe in jail " + l->name + " ended before it was ready (" +
                                         status_text(st) + ")"});
     });
+}
+
+void ProbeLauncher::open_reports() {
+    // One datagram socket for every probe's reports, not one per probe: a
+    // daemon with 10,000 probes already holds a descriptor for each.
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) != 0) {
+        log_warn(
+            errno_text("socketpair for probe reports (refused triggers are not logged)", errno));
+        return;
+    }
+    (void)want_sender_pid(sv[0]);
+    reports_ = std::make_unique<Reports>(io_);
+    reports_->sock.assign(sv[0]);
+    reports_->probes_end = sv[1];
+    ::shutdown(sv[1], SHUT_RD);
+    read_reports();
+}
+
+void ProbeLauncher::read_reports() {
+    reports_->sock.async_wait(
+        asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
+            if (ec)
+                return;
+            for (;;) {
+                ProbeStatus s;
+                pid_t from = -1;
+                ssize_t n = recv_from_pid(reports_->sock.native_handle(), &s, sizeof s, from);
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n < 0)
+                    break;
+                if (n == ssize_t(sizeof s) && s.kind == ProbeReport::refused)
+                    refused(from, s);
+            }
+            read_reports();
+        });
+}
+
+void ProbeLauncher::refused(pid_t from, const ProbeStatus& s) {
+    // Any process holding the probes' end may send here (a jail that took a
+    // probe's descriptors too): named by the kernel's sender pid, only a
+    // ready probe of ours is reported, and at most one line a second.
+    std::shared_ptr<Launch> l;
+    if (auto it = ours_.find(from); it != ours_.end())
+        l = it->second.lock();
+    std::string who;
+    if (l && l->ready && from == l->probe)
+        who = "probe " + quoted(l->title) + " in jail " + l->name;
+    else if (from == -1) // the system does not say who sent it
+        who = "a probe titled " + quoted(std::string(s.text, strnlen(s.text, sizeof s.text)));
+    else
+        return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - reports_->last < std::chrono::seconds(1)) {
+        ++reports_->quiet;
+        return;
+    }
+    reports_->last = now;
+    std::string more;
+    if (reports_->quiet)
+        more = "; " + std::to_string(reports_->quiet) + " more not logged";
+    reports_->quiet = 0;
+    log_warn(who + " ignored a SIGHUP from outside its jail (sender uid " +
+             std::to_string(std::uint32_t(s.code)) + ")" + more);
 }
 
 void ProbeLauncher::finish(const std::shared_ptr<Launch>& l, pid_t pid, const Error& err) {

@@ -25,6 +25,8 @@ class io_context;
 
 namespace jd {
 
+struct ProbeStatus;
+
 // The probe program, checked once when the daemon starts.
 class ProbeImage {
   public:
@@ -83,6 +85,10 @@ class ProbeLauncher {
     };
     void begin(Queued q);
     void finish(const std::shared_ptr<Launch>& l, pid_t pid, const Error& err);
+    struct Reports;
+    void open_reports();
+    void read_reports();
+    void refused(pid_t from, const ProbeStatus& s);
     void next();
 
     boost::asio::io_context& io_;
@@ -93,6 +99,11 @@ class ProbeLauncher {
     // The launches not finished yet (a finished one lives on in its exit
     // watchers, as long as its probe runs).
     std::unordered_map<const Launch*, std::weak_ptr<Launch>> live_;
+    // Every child the launcher has and has not reaped (stage 1 and probes),
+    // with its launch: a status message naming one of them is refused.
+    std::unordered_map<pid_t, std::weak_ptr<Launch>> ours_;
+    // The probes' report socket (refused triggers), shared by all.
+    std::unique_ptr<Reports> reports_;
 };
 
 } // namespace jd

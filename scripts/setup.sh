@@ -24,4 +24,6 @@ apt-get install -y -qq --no-install-recommends \
 apt-get install -y -qq --no-install-recommends docker.io jq >/dev/null
 # Boost.Process v2 (core/capture.cpp) links Boost.Filesystem in 1.81.
 apt-get install -y -qq --no-install-recommends libboost-filesystem1.81-dev >/dev/null
+# capsh: the container attackers of tests/e2e/attacker_watch.sh.
+apt-get install -y -qq --no-install-recommends libcap2-bin >/dev/null
 echo "setup.sh: packages installed"

@@ -13,6 +13,8 @@
 
 #include <sys/jail.h>
 #include <sys/procctl.h>
+#include <sys/sysctl.h>
+#include <sys/user.h>
 
 #include <cerrno>
 #include <csignal>
@@ -44,6 +46,8 @@ void probe_os_first() {
 }
 
 bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
+    if (cfg.flags & jd::kProbeHost)
+        return true;
     // FreeBSD 15: descriptor 4, when open, is a jail descriptor of the very
     // jail the daemon resolved (freebsd/jail.cpp): it cannot name a later
     // jail with the same jid, so no jid/name check is needed. It carries
@@ -65,7 +69,8 @@ bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
         return probe_failed(f, EX_NOHOST, "the jail is gone or dying");
     }
     // jail_attach(2): root only; EINVAL when the jail does not exist (or is
-    // dying). It chroots to the jail's path.
+    // dying). It chroots to the jail's path before the process becomes part
+    // of the jail: no process of the jail ever sees us outside it.
     if (jail_attach(cfg.target) == -1)
         return probe_failed(f, errno == EINVAL ? EX_NOHOST : EX_OSERR, "jail_attach");
     // chroot(2) leaves the cwd alone; jail(2) promises only the chroot.
@@ -74,15 +79,26 @@ bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
     return true;
 }
 
-bool probe_os_harden(const jd::ProbeConfig& cfg, ProbeFailure& f) {
+bool probe_os_harden(const jd::ProbeConfig&, ProbeFailure& f) {
 #ifdef PROC_NO_NEW_PRIVS_CTL
     // FreeBSD 14+: set-user-ID and set-group-ID bits are ignored by every
     // later execve(2). Cannot be undone.
     int nnp = PROC_NO_NEW_PRIVS_ENABLE;
     if (procctl(P_PID, 0, PROC_NO_NEW_PRIVS_CTL, &nnp) == -1)
         return probe_failed(f, EX_OSERR, "procctl(PROC_NO_NEW_PRIVS_CTL)");
+#else
+    (void)f;
 #endif
-    // SIGKILL when the daemon, our parent, exits. Last, as on Linux.
+    return true;
+}
+
+bool probe_os_enter(const jd::ProbeConfig&, ProbeFailure&) {
+    return true; // one process: jail_attach(2) moved this one
+}
+
+bool probe_os_watch_parent(const jd::ProbeConfig& cfg, ProbeFailure& f) {
+    // SIGKILL when the daemon, our parent, exits. After the uid change, as
+    // on Linux.
     int sig = SIGKILL;
     if (procctl(P_PID, 0, PROC_PDEATHSIG_CTL, &sig) == -1)
         return probe_failed(f, EX_OSERR, "procctl(PROC_PDEATHSIG_CTL)");
@@ -93,6 +109,33 @@ bool probe_os_harden(const jd::ProbeConfig& cfg, ProbeFailure& f) {
         return probe_failed(f, EX_UNAVAILABLE, "the daemon is gone");
     }
     return true;
+}
+
+bool probe_os_from_jail(const siginfo_t& si, const jd::ProbeConfig& cfg) {
+    // Only root and our own uid may signal us (cr_cansignal). A probe that
+    // runs as root can be signalled from outside the jail only by host
+    // root, who is trusted: nothing to check, and no race.
+    if ((cfg.flags & jd::kProbeHost) || getuid() == 0)
+        return true;
+    // FreeBSD does not translate pids: si_pid is the sender's pid
+    // (siginfo(3)). From inside a jail, sysctl kern.proc.pid sees only
+    // processes of this jail and its children (p_cansee, prison_check): a
+    // host process (a host user with our uid) is not found. Not race-free
+    // (no interface is): a sender that has exited and been reaped before we
+    // look is not found either (refused, reported), and a pid reused by then
+    // is judged by its new owner. jaildaemon(8) SECURITY CONSIDERATIONS.
+    if (si.si_code != SI_USER && si.si_code != SI_QUEUE)
+        return false;
+    // Root (host or jail) counts wherever it is; the kernel fills in si_uid
+    // (sigqueue(2) takes only a value).
+    if (si.si_uid == 0)
+        return true;
+    struct kinfo_proc kp;
+    std::size_t len = sizeof kp;
+    int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, int(si.si_pid)};
+    if (sysctl(mib, 4, &kp, &len, nullptr, 0) == -1 || len != sizeof kp)
+        return false;
+    return kp.ki_jid == cfg.target;
 }
 
 void probe_os_title(const char* title) {

@@ -117,6 +117,14 @@ class LinuxJail : public Jail {
         ino_t ino;
         return pidfd_alive(pidfd_) == 0 && ns_inode(pid_, "pid", ino) && ino == pidns_;
     }
+    bool holds(pid_t pid) const override {
+        // A process that has ended (a probe killed from inside the jail, not
+        // yet reaped) keeps its pid namespace but has no mount namespace
+        // left to read.
+        ino_t pidns, mntns;
+        return ns_inode(pid, "pid", pidns) && pidns == pidns_ &&
+               (!ns_inode(pid, "mnt", mntns) || mntns == mntns_);
+    }
 
     bool launch_target(LaunchTarget& t, Error& err) const override {
         if (!alive()) {

@@ -86,16 +86,17 @@ if [ "$kind" = rootless ]; then
 else
     check "jail root read the probe program's exe" \
         test "$(awk -v p="$probe_exe" '$3 == "exe" && $4 == p' "$T/seen" | wc -l)" -ge 5
-    # 0-2 /dev/null, 3 the status socket, 4 the leader's pidfd, and until
-    # the probe is attached the jail's root (a directory, "/") and the
-    # two ends of the barrier pipe of its two stages. Nothing else of the daemon's.
+    # 0-2 /dev/null, 3 the status socket until ready, 5 the daemon's report
+    # socket and, until stage 1 has reported, the read end of the barrier
+    # pipe of the two stages (4 or 6). Nothing else: not the leader's
+    # pidfd, not the host's root.
     bad_fd=$(awk '$3 == "exe" {
         for (i = 6; i <= NF; i++) {
             split($i, kv, "="); fd = kv[1]; t = substr($i, length(fd) + 2)
             if (fd <= 2 && t == "/dev/null") continue
             if (fd == 3 && t ~ /^socket:/) continue
-            if (fd == 4 && t == "anon_inode:[pidfd]") continue
-            if (fd >= 5 && fd <= 7 && (t == "/" || t ~ /^pipe:/)) continue
+            if (fd == 5 && t ~ /^socket:/) continue
+            if ((fd == 4 || fd == 6) && t ~ /^pipe:/) continue
             print $2, $i
         }
     }' "$T/seen")

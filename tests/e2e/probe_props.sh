@@ -21,9 +21,14 @@ fi
 
 check_eq "cmdline is exactly the title (one argument)" "route config update|" "$(tr '\0' '|' <"/proc/$P/cmdline")"
 check_eq "environment is empty" 0 "$(wc -c <"/proc/$P/environ")"
-# FBSDSIM: the simulation's own line to its anchor (fd 900 or above,
-# tests/freebsd-sim/README.md) is not the probe's.
-check_eq "only fds 0-2" "0 1 2" "$(find "/proc/$P/fd" -mindepth 1 -printf '%f\n' | sort -n | awk -v sim="$FBSDSIM" '!sim || $1 < 900' | xargs)"
+# 0-2 and the report socket (probe_abi.hpp: it arrives with the
+# configuration, on the lowest free descriptor: 5 beside a pidfd or a jail
+# descriptor on 4, else 4). FBSDSIM: the simulation's own line to its
+# anchor (fd 900 or above, tests/freebsd-sim/README.md) is not the probe's.
+fds=$(find "/proc/$P/fd" -mindepth 1 -printf '%f\n' | sort -n | awk -v sim="${FBSDSIM:-}" '!sim || $1 < 900' | xargs)
+check_eq "only fds 0-2 and the report socket" "0 1 2 R" "$(echo "$fds" | awk '{ if (NF == 4) $4 = "R"; print }')"
+report_fd=${fds##* }
+check "the fourth is the daemon's report socket" sh -c "readlink /proc/$P/fd/$report_fd | grep -q '^socket:'"
 for fd in 0 1 2; do
     check_eq "fd $fd is /dev/null" /dev/null "$(readlink "/proc/$P/fd/$fd")"
 done
