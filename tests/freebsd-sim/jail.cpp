@@ -8,6 +8,8 @@
 
 #include <sys/jail.h>
 #include <sys/param.h>
+#include <sys/sysctl.h>
+#include <sys/user.h>
 
 #include <cerrno>
 #include <csignal>
@@ -83,6 +85,9 @@ int fail(int e) {
     return -1;
 }
 
+// The jid this process attached to (the inside half), 0 on the host.
+int attached_jid = 0;
+
 // Enter the jail of leader through pidfd: its namespaces (pid for the
 // children), its root; then split into anchor and inside process
 // (sim.hpp). Returns 0 in the inside process; the anchor never returns.
@@ -127,6 +132,7 @@ int attach(int pidfd, const Jail& j) {
         close(sv[1]);
         if (anchor < 0)
             _exit(127);
+        attached_jid = j.jid;
         return 0;
     }
     // The anchor: nothing of the process but its line to the inside half.
@@ -391,6 +397,35 @@ int jail_get(struct iovec* iov, unsigned int niov, int flags) {
         std::memcpy(namev->iov_base, j.name.c_str(), j.name.size() + 1);
     }
     return j.jid;
+}
+
+// sysctl(3) kern.proc.pid.PID (kern_proc.c sysctl_kern_proc: pfind, then
+// p_cansee, which from a jail is prison_check: only processes of this jail
+// and its children; others are ESRCH). Here visibility is the pid
+// namespace's: a pid that names a process in ours (kill(pid, 0) finds it,
+// EPERM included) is in our jail; a sender outside it has si_pid 0 on
+// Linux, never found. ki_jid is the jail we attached to.
+int sysctl(const int* name, unsigned int namelen, void* oldp, size_t* oldlenp, const void* newp,
+           size_t newlen) {
+    if (namelen != 4 || name[0] != CTL_KERN || name[1] != KERN_PROC || name[2] != KERN_PROC_PID ||
+        newp != nullptr || newlen != 0 || oldlenp == nullptr)
+        return fail(EINVAL); // not simulated
+    pid_t pid = name[3];
+    if (pid <= 0 || (kill(pid, 0) != 0 && errno != EPERM))
+        return fail(ESRCH);
+    if (oldp == nullptr) {
+        *oldlenp = sizeof(kinfo_proc);
+        return 0;
+    }
+    if (*oldlenp < sizeof(kinfo_proc))
+        return fail(ENOMEM);
+    kinfo_proc kp{};
+    kp.ki_structsize = int(sizeof kp);
+    kp.ki_pid = pid;
+    kp.ki_jid = attached_jid;
+    std::memcpy(oldp, &kp, sizeof kp);
+    *oldlenp = sizeof kp;
+    return 0;
 }
 
 // jail_attach(2), kern_jail.c sys_jail_attach: PRIV_JAIL_ATTACH (root), a
