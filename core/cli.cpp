@@ -37,6 +37,8 @@ po::options_description describe() {
         ("title,t", po::value<std::string>(), "the probe's proctitle")
         ("list,l", "list registered probes")
         ("json", "with -l: print JSON")
+        ("verbose,v", "with -l: everything about each probe, with its command's last output")
+        ("all", "with -l: also the last probes that are gone, with how they ended")
         ("remove,x", "remove probes: by -i ID, or by -j JAIL [-t TITLE]")
         ("id,i", po::value<std::string>(), "with -x: probe id")
         ("help,h", "print this help")
@@ -64,7 +66,7 @@ std::string usage_text() {
     return "usage: jaildaemon -D [-F] [-p pidfile] [-f ipcsockpath]\n"
            "       jaildaemon -c command -j jid|name [-rR] [-u uid] [-g gid] [-t proctitle]"
            " [--cooldown s] [-f ipcsockpath]\n"
-           "       jaildaemon -l [--json] [-j jail] [-f ipcsockpath]\n"
+           "       jaildaemon -l [-v] [--all] [--json] [-j jail] [-f ipcsockpath]\n"
            "       jaildaemon -x -i id | -x -j jail [-t proctitle] [-f ipcsockpath]\n";
 }
 
@@ -210,10 +212,12 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         return true;
     }
     if (has("list")) {
-        if (!only({"list", "json", "jail"}, "-l"))
+        if (!only({"list", "json", "jail", "verbose", "all"}, "-l"))
             return false;
         out.mode = Mode::list;
         out.json = has("json");
+        out.verbose = has("verbose");
+        out.all = has("all");
         if (has("jail"))
             out.jail = str("jail");
         return true;

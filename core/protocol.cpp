@@ -175,6 +175,8 @@ std::string encode(const Request& r) {
             o["jail"] = r.jail;
         if (!r.title.empty())
             o["title"] = r.title;
+        if (r.all)
+            o["all"] = true;
     }
     return json::serialize(o) + "\n";
 }
@@ -200,6 +202,11 @@ bool decode(std::string_view text, Request& r, Error& err) {
         if (!f.u64("id", r.id, kMaxId) || !f.str("jail", r.jail, kMaxJailBytes, false) ||
             !f.str("title", r.title, kMaxTitleBytes, false))
             return false;
+        if (const json::value* a = r.op == Op::list ? f.value("all") : nullptr) {
+            if (!a->is_bool())
+                return f.fail("\"all\" must be true or false");
+            r.all = a->as_bool();
+        }
         if (!r.title.empty() && !valid_title(r.title, err))
             return false;
         if (!printable(r.jail, false))
@@ -248,6 +255,20 @@ json::array probes_json(const std::vector<ProbeInfo>& probes) {
         q["last_exit"] = p.last_exit ? json::value(*p.last_exit) : json::value(nullptr);
         q["last_signal"] = p.last_signal ? json::value(*p.last_signal) : json::value(nullptr);
         q["last_ms"] = p.last_ms ? json::value(*p.last_ms) : json::value(nullptr);
+        if (p.command_pid)
+            q["command_pid"] = p.command_pid;
+        if (!p.note.empty())
+            q["note"] = p.note;
+        if (!p.user.empty())
+            q["user"] = p.user;
+        if (!p.group.empty())
+            q["group"] = p.group;
+        if (!p.output.empty()) {
+            json::array lines;
+            for (const std::string& l : p.output)
+                lines.emplace_back(l);
+            q["output"] = std::move(lines);
+        }
         a.push_back(std::move(q));
     }
     return a;
@@ -343,6 +364,17 @@ bool decode(std::string_view text, Reply& r, Error& err) {
                     p.last_signal = v->to_number<int>();
                 if (auto v = opt("last_ms"))
                     p.last_ms = v->to_number<std::uint64_t>();
+                if (auto v = opt("command_pid"))
+                    p.command_pid = long(v->to_number<std::int64_t>());
+                if (auto v = opt("note"))
+                    p.note = std::string(v->as_string());
+                if (auto v = opt("user"))
+                    p.user = std::string(v->as_string());
+                if (auto v = opt("group"))
+                    p.group = std::string(v->as_string());
+                if (auto v = opt("output"))
+                    for (const json::value& l : v->as_array())
+                        p.output.emplace_back(l.as_string());
                 r.probes.push_back(std::move(p));
             }
         }

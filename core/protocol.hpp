@@ -54,6 +54,7 @@ struct Request {
     std::optional<std::uint64_t> id; // remove by id
     std::string jail;                // remove by jail (+ title)
     std::string title;
+    bool all = false; // list: also the probes that are gone (history)
 };
 
 // One registered probe as the daemon reports it.
@@ -67,7 +68,7 @@ struct ProbeInfo {
     Respawn respawn = Respawn::none;
     std::optional<std::uint32_t> uid;
     std::optional<std::uint32_t> gid;
-    std::string state; // "waiting", "running", "spawning", "deferred"
+    std::string state; // "waiting", "running", "spawning", "deferred", "gone"
     long pid = 0;      // probe pid as seen by the host, 0 when none
     std::uint64_t triggers = 0;
     std::uint32_t cooldown = 0;           // effective cooldown, seconds
@@ -77,6 +78,10 @@ struct ProbeInfo {
     std::optional<int> last_exit;         // its exit status, or
     std::optional<int> last_signal;       // the signal that ended it
     std::optional<std::uint64_t> last_ms; // how long it ran; unset while it runs
+    long command_pid = 0;                 // host pid of its running command, 0 when none
+    std::string note;                     // why it is as it is (-l -v), may be empty
+    std::string user, group;              // -u/-g given as names
+    std::vector<std::string> output;      // last lines of its command's output
 };
 
 struct Reply {

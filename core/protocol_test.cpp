@@ -329,7 +329,8 @@ TEST_SUITE("protocol") {
     TEST_CASE("unknown keys") {
         refuse(R"({"op":"ping","verbose":true})", "unknown key \"verbose\"");
         refuse(add_with("shell", "\"/bin/bash\""), "unknown key \"shell\"");
-        refuse(R"({"op":"list","jail":"web","all":1})", "unknown key \"all\"");
+        refuse(R"({"op":"list","jail":"web","all":1})", "\"all\" must be true or false");
+        refuse(R"({"op":"remove","id":1,"all":true})", "unknown key \"all\"");
         refuse(R"({"op":"remove","id":1,"force":true})", "unknown key \"force\"");
         // A key of another op is unknown too.
         refuse(R"({"op":"ping","jail":"web"})", "unknown key \"jail\"");
