@@ -4,6 +4,7 @@
 #include "number.hpp"
 
 #include <boost/program_options.hpp>
+#include <cstdlib>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -103,13 +104,28 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
                                       : "exactly one of -D, -c, -l, -x, -h, -V may be given");
         return false;
     }
-    out.socket = has("socket") ? str("socket") : JAILDAEMON_SOCKET;
+    // -f wins; then JAILDAEMON_SOCKET from the environment; then the default.
+    const char* env = std::getenv("JAILDAEMON_SOCKET");
+    out.socket = has("socket") ? str("socket")
+                 : env && *env ? std::string(env)
+                               : std::string(JAILDAEMON_SOCKET);
     if (out.socket.empty()) {
         err.set(EX_USAGE_, "-f wants a socket path");
         return false;
     }
-    auto only = [&](std::initializer_list<const char*> allowed, const char* mode) {
+    // The original's contract: its utility options (-j -t -r -R -u -g) are
+    // ignored in daemon mode, and -p in utility mode, each with a warning.
+    // Anything else that does not go with the mode is refused.
+    auto only = [&](std::initializer_list<const char*> allowed, const char* mode,
+                    std::initializer_list<const char*> ignored) {
         for (const auto& kv : vm) {
+            bool skip = false;
+            for (const char* i : ignored)
+                skip = skip || kv.first == i;
+            if (skip) {
+                out.warnings.push_back("--" + kv.first + " is ignored with " + mode);
+                continue;
+            }
             bool ok = kv.first == "socket";
             for (const char* a : allowed)
                 ok = ok || kv.first == a;
@@ -126,11 +142,9 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         return true;
     }
     if (has("daemon")) {
-        // The original ignores utility options in daemon mode; we refuse
-        // them, so that a mistyped rc.conf line is noticed.
         if (!only({"daemon", "foreground", "pidfile", "probe", "log", "syslog", "allow-host",
                    "state", "cooldown", "max-commands", "command-timeout"},
-                  "-D"))
+                  "-D", {"jail", "title", "respawn", "respawn-now", "uid", "gid"}))
             return false;
         out.mode = Mode::daemon;
         DaemonOptions& d = out.daemon;
@@ -170,7 +184,7 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
     }
     if (has("command")) {
         if (!only({"command", "jail", "respawn", "respawn-now", "uid", "gid", "title", "cooldown"},
-                  "-c"))
+                  "-c", {"pidfile"}))
             return false;
         if (!has("jail")) {
             err.set(EX_USAGE_, "-c needs -j jid|name: the jail to put the probe in");
@@ -212,7 +226,7 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         return true;
     }
     if (has("list")) {
-        if (!only({"list", "json", "jail", "verbose", "all"}, "-l"))
+        if (!only({"list", "json", "jail", "verbose", "all"}, "-l", {"pidfile"}))
             return false;
         out.mode = Mode::list;
         out.json = has("json");
@@ -223,7 +237,7 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         return true;
     }
     // -x
-    if (!only({"remove", "id", "jail", "title"}, "-x"))
+    if (!only({"remove", "id", "jail", "title"}, "-x", {"pidfile"}))
         return false;
     out.mode = Mode::remove;
     if (has("id")) {

@@ -26,6 +26,8 @@ struct CliOptions {
     bool json = false;
     bool verbose = false; // -l -v
     bool all = false;     // -l --all
+    // Options the original ignores in this mode: one line each for stderr.
+    std::vector<std::string> warnings;
 };
 
 // Parse argv. On error returns false with err.code EX_USAGE_ and a one-line

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -350,19 +351,44 @@ TEST_SUITE("cli") {
         refuse({"-c", "a", "-c", "b", "-j", "1"}, {"command", "more than once"});
     }
 
-    TEST_CASE("error: utility options with -D") {
-        refuse_exactly({"-D", "-j", "23"}, "--jail does not go with -D");
-        refuse_exactly({"-D", "-t", "REBOOT"}, "--title does not go with -D");
-        refuse_exactly({"-D", "-r"}, "--respawn does not go with -D");
-        refuse_exactly({"-D", "-R"}, "--respawn-now does not go with -D");
-        refuse_exactly({"-D", "-u", "0"}, "--uid does not go with -D");
-        refuse_exactly({"-D", "-g", "0"}, "--gid does not go with -D");
+    TEST_CASE("man page: in daemon mode the utility options are ignored, with a warning") {
+        CliOptions o = accept({"-D", "-j", "23", "-t", "REBOOT", "-r", "-u", "www", "-g", "0"});
+        CHECK(o.mode == Mode::daemon);
+        CHECK(o.warnings ==
+              std::vector<std::string>{"--gid is ignored with -D", "--jail is ignored with -D",
+                                       "--respawn is ignored with -D", "--title is ignored with -D",
+                                       "--uid is ignored with -D"});
+        CHECK(accept({"-D", "-R"}).warnings ==
+              std::vector<std::string>{"--respawn-now is ignored with -D"});
+        CHECK(accept({"-D"}).warnings.empty());
+    }
+
+    TEST_CASE("man page: -p is ignored in utility mode, with a warning") {
+        CliOptions o = accept({"-c", "true", "-j", "1", "-p", "/x.pid"});
+        CHECK(o.mode == Mode::add);
+        CHECK(o.warnings == std::vector<std::string>{"--pidfile is ignored with -c"});
+        CHECK(accept({"-l", "-p", "/x.pid"}).warnings ==
+              std::vector<std::string>{"--pidfile is ignored with -l"});
+        CHECK(accept({"-x", "-i", "1", "-p", "/x.pid"}).warnings ==
+              std::vector<std::string>{"--pidfile is ignored with -x"});
+    }
+
+    TEST_CASE("JAILDAEMON_SOCKET names the socket; -f wins") {
+        setenv("JAILDAEMON_SOCKET", "/tmp/env.sock", 1);
+        CHECK(accept({"-l"}).socket == "/tmp/env.sock");
+        CHECK(accept({"-l", "-f", "/tmp/f.sock"}).socket == "/tmp/f.sock");
+        setenv("JAILDAEMON_SOCKET", "", 1);
+        CHECK(accept({"-l"}).socket == JAILDAEMON_SOCKET);
+        unsetenv("JAILDAEMON_SOCKET");
+        CHECK(accept({"-l"}).socket == JAILDAEMON_SOCKET);
+    }
+
+    TEST_CASE("error: new options with -D") {
         refuse_exactly({"-D", "--json"}, "--json does not go with -D");
         refuse_exactly({"-D", "-i", "3"}, "--id does not go with -D");
     }
 
     TEST_CASE("error: options of other modes") {
-        refuse_exactly({"-c", "true", "-j", "1", "-p", "/x.pid"}, "--pidfile does not go with -c");
         refuse_exactly({"-c", "true", "-j", "1", "-F"}, "--foreground does not go with -c");
         refuse_exactly({"-c", "true", "-j", "1", "--json"}, "--json does not go with -c");
         refuse_exactly({"-c", "true", "-j", "1", "-i", "3"}, "--id does not go with -c");

@@ -35,9 +35,11 @@ int main(int argc, char** argv) {
     jd::CliOptions o;
     jd::Error err;
     if (!jd::parse_cli(args, o, err)) {
-        std::fprintf(stderr, "jaildaemon: %s\n%s", err.what.c_str(), jd::usage_text().c_str());
+        std::fprintf(stderr, "jaildaemon: %s (jaildaemon --help for usage)\n", err.what.c_str());
         return err.code;
     }
+    for (const std::string& w : o.warnings)
+        std::fprintf(stderr, "jaildaemon: warning: %s\n", w.c_str());
     switch (o.mode) {
     case jd::Mode::help:
         std::cout << jd::help_text();
