@@ -33,8 +33,8 @@ po::options_description describe() {
         ("jail,j", po::value<std::string>(), "jail id or name, pid:N, docker:NAME, podman:NAME, machine:NAME, lxc:NAME")
         ("respawn,r", "respawn the probe after the command completes")
         ("respawn-now,R", "respawn the probe at once, without waiting")
-        ("uid,u", po::value<std::string>(), "numeric uid of the probe inside the jail")
-        ("gid,g", po::value<std::string>(), "numeric gid of the probe inside the jail")
+        ("uid,u", po::value<std::string>(), "uid or user name of the probe inside the jail (its own passwd)")
+        ("gid,g", po::value<std::string>(), "gid or group name of the probe inside the jail (its own group)")
         ("title,t", po::value<std::string>(), "the probe's proctitle")
         ("list,l", "list registered probes")
         ("json", "with -l: print JSON")
@@ -58,6 +58,23 @@ bool option_number(const std::string& opt, const std::string& s, std::uint64_t m
         return false;
     }
     out = v;
+    return true;
+}
+
+// -u/-g: a number, or a user/group name (looked up in the jail).
+bool option_id(const std::string& opt, const std::string& s, std::optional<std::uint32_t>& num,
+               std::string& name, Error& err) {
+    if (valid_id_name(s)) {
+        name = s;
+        return true;
+    }
+    std::uint64_t v = 0;
+    if (!parse_number(s, std::uint64_t(kMaxUid), v)) {
+        err.set(EX_USAGE_, opt + " wants a number from 0 to " + std::to_string(kMaxUid) +
+                               " or a name of the jail's, not \"" + s + "\"");
+        return false;
+    }
+    num = std::uint32_t(v);
     return true;
 }
 
@@ -203,16 +220,11 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
                     : has("respawn-now") ? Respawn::now
                                          : Respawn::none;
         std::uint64_t v;
-        if (has("uid")) {
-            if (!option_number("-u", str("uid"), kMaxUid, v, err))
-                return false;
-            p.uid = std::uint32_t(v);
-        }
-        if (has("gid")) {
-            if (!option_number("-g", str("gid"), kMaxUid, v, err))
-                return false;
-            p.gid = std::uint32_t(v);
-        }
+        // A number, or a name the probe looks up in the jail.
+        if (has("uid") && !option_id("-u", str("uid"), p.uid, p.user, err))
+            return false;
+        if (has("gid") && !option_id("-g", str("gid"), p.gid, p.group, err))
+            return false;
         if (has("cooldown")) {
             if (!option_number("--cooldown", str("cooldown"), kMaxCooldown, v, err))
                 return false;

@@ -292,33 +292,35 @@ TEST_SUITE("cli") {
         refuse_exactly({"-c", "true", "-j", "1", "-rR"}, "-r and -R exclude each other");
     }
 
+    TEST_CASE("-u and -g take names, looked up in the jail (issue 21)") {
+        CliOptions o = accept({"-c", "true", "-j", "1", "-u", "www", "-g", "wheel"});
+        CHECK(o.probe.user == "www");
+        CHECK(o.probe.group == "wheel");
+        CHECK_FALSE(o.probe.uid);
+        CHECK_FALSE(o.probe.gid);
+        o = accept({"-c", "true", "-j", "1", "-u", "80", "-g", "_www"});
+        CHECK(o.probe.uid == 80u);
+        CHECK(o.probe.user.empty());
+        CHECK(o.probe.group == "_www");
+    }
+
     TEST_CASE("error: bad uid or gid") {
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "abc"},
-                       "-u wants a number from 0 to 4294967294, not \"abc\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "-1"},
-                       "-u wants a number from 0 to 4294967294, not \"-1\"");
-        refuse_exactly({"-c", "true", "-j", "1", "--uid=-1"},
-                       "-u wants a number from 0 to 4294967294, not \"-1\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "4294967295"},
-                       "-u wants a number from 0 to 4294967294, not \"4294967295\"");
+        const std::string
+            u = "-u wants a number from 0 to 4294967294 or a name of the jail's, not ",
+            g = "-g wants a number from 0 to 4294967294 or a name of the jail's, not ";
+        refuse_exactly({"-c", "true", "-j", "1", "-u", "-1"}, u + "\"-1\"");
+        refuse_exactly({"-c", "true", "-j", "1", "--uid=-1"}, u + "\"-1\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", "4294967295"}, u + "\"4294967295\"");
         refuse_exactly({"-c", "true", "-j", "1", "-u", "18446744073709551616"},
-                       "-u wants a number from 0 to 4294967294, not \"18446744073709551616\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", ""},
-                       "-u wants a number from 0 to 4294967294, not \"\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "12x"},
-                       "-u wants a number from 0 to 4294967294, not \"12x\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "+5"},
-                       "-u wants a number from 0 to 4294967294, not \"+5\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", " 5"},
-                       "-u wants a number from 0 to 4294967294, not \" 5\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "root"},
-                       "-u wants a number from 0 to 4294967294, not \"root\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-g", "abc"},
-                       "-g wants a number from 0 to 4294967294, not \"abc\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-g", "-1"},
-                       "-g wants a number from 0 to 4294967294, not \"-1\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-g", "4294967295"},
-                       "-g wants a number from 0 to 4294967294, not \"4294967295\"");
+                       u + "\"18446744073709551616\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", ""}, u + "\"\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", "+5"}, u + "\"+5\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", " 5"}, u + "\" 5\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", "a b"}, u + "\"a b\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", std::string(33, 'u')},
+                       u + "\"" + std::string(33, 'u') + "\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-g", "-1"}, g + "\"-1\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-g", "4294967295"}, g + "\"4294967295\"");
     }
 
     TEST_CASE("error: bad -x -i id") {

@@ -101,6 +101,8 @@ int main(int argc, char** argv) {
     // A session of our own: no terminal signal of the daemon's reaches us.
     if (setsid() < 0)
         fail(EX_OSERR, errno, "setsid");
+    if (jd::IdCheck n = jd::resolve_jail_names(cfg); !n.ok)
+        fail(EX_NOUSER, 0, n.why);
     drop_privileges(cfg);
     if (!probe_os_harden(cfg, f))
         fail(f);

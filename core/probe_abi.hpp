@@ -21,13 +21,15 @@ constexpr int kProbeTriggered = 74;
 constexpr int kStatusFd = 3;
 constexpr int kTargetFd = 4;
 
-constexpr std::uint32_t kProbeAbi = 0x6a640002; // "jd", version 2
+constexpr std::uint32_t kProbeAbi = 0x6a640003; // "jd", version 3
 
 enum ProbeFlags : std::uint32_t {
     kProbeHost = 1u << 0,    // the host pseudo-jail: attach to nothing
     kProbeOwnUser = 1u << 1, // Linux: the jail has its own user namespace
     kProbeUid = 1u << 2,     // uid is set (-u)
     kProbeGid = 1u << 3,     // gid is set (-g)
+    kProbeUser = 1u << 4,    // user holds a name for -u (resolve_jail_names)
+    kProbeGroup = 1u << 5,   // group holds a name for -g
 };
 
 // Daemon -> probe, once, before the probe runs.
@@ -39,6 +41,8 @@ struct ProbeConfig {
     std::uint32_t uid = 0;
     std::uint32_t gid = 0;
     char jail_name[256] = {}; // FreeBSD: checked against the jid before attaching
+    char user[40] = {};       // -u NAME, looked up in the jail's /etc/passwd
+    char group[40] = {};      // -g NAME, in the jail's /etc/group
 };
 
 enum class ProbeReport : std::uint32_t {

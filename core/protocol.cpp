@@ -73,13 +73,46 @@ void put_spec(json::object& o, const ProbeSpec& p) {
     o["command"] = p.command;
     o["title"] = p.title;
     o["respawn"] = respawn_name(p.respawn);
-    if (p.uid)
+    if (!p.user.empty())
+        o["uid"] = p.user;
+    else if (p.uid)
         o["uid"] = *p.uid;
-    if (p.gid)
+    if (!p.group.empty())
+        o["gid"] = p.group;
+    else if (p.gid)
         o["gid"] = *p.gid;
     if (p.cooldown_s)
         o["cooldown"] = *p.cooldown_s;
 }
+
+bool valid_id_name(std::string_view s) {
+    if (s.empty() || s.size() > kMaxNameBytes || s.front() == '-')
+        return false;
+    bool digits = true;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '_' || c == '-' || (c == '$' && i + 1 == s.size());
+        if (!ok)
+            return false;
+        digits = digits && c >= '0' && c <= '9';
+    }
+    return !digits;
+}
+
+namespace {
+// "uid"/"gid": a number up to kMaxUid, or a name string.
+bool read_id(JsonReader& r, const char* key, std::optional<std::uint32_t>& num, std::string& name) {
+    const json::value* v = r.value(key);
+    if (v && v->is_string()) {
+        name = std::string(v->get_string());
+        if (!valid_id_name(name))
+            return r.fail(std::string("\"") + key + "\" must be a number or a user/group name");
+        return true;
+    }
+    return r.u32(key, num, kMaxUid);
+}
+} // namespace
 
 bool read_spec(JsonReader& r, ProbeSpec& p, bool respawn_required) {
     std::string respawn = "none";
@@ -91,7 +124,7 @@ bool read_spec(JsonReader& r, ProbeSpec& p, bool respawn_required) {
         return false;
     if (!respawn_from(respawn, p.respawn))
         return r.fail("\"respawn\" must be \"none\", \"after\" or \"now\"");
-    return r.u32("uid", p.uid, kMaxUid) && r.u32("gid", p.gid, kMaxUid) &&
+    return read_id(r, "uid", p.uid, p.user) && read_id(r, "gid", p.gid, p.group) &&
            r.u32("cooldown", p.cooldown_s, kMaxCooldown);
 }
 
@@ -146,6 +179,11 @@ bool validate(const ProbeSpec& p, Error& err) {
         return false;
     if ((p.uid && *p.uid > kMaxUid) || (p.gid && *p.gid > kMaxUid)) {
         err.set(EX_DATAERR_, "uid/gid out of range");
+        return false;
+    }
+    if ((!p.user.empty() && (p.uid || !valid_id_name(p.user))) ||
+        (!p.group.empty() && (p.gid || !valid_id_name(p.group)))) {
+        err.set(EX_DATAERR_, "uid/gid must be a number or a user/group name");
         return false;
     }
     if (p.cooldown_s && *p.cooldown_s > kMaxCooldown) {

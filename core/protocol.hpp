@@ -36,8 +36,17 @@ struct ProbeSpec {
     Respawn respawn = Respawn::none;
     std::optional<std::uint32_t> uid;
     std::optional<std::uint32_t> gid;
+    // -u/-g given as names: resolved by the probe in the jail's own
+    // /etc/passwd and /etc/group. On the wire "uid"/"gid" hold a number or
+    // a name string. A name excludes the number of the same field.
+    std::string user, group;
     std::optional<std::uint32_t> cooldown_s;
 };
+
+// A user or group name: 1-32 of [A-Za-z0-9._-] (a trailing "$" allowed),
+// not starting with "-", not all digits (that is a number).
+constexpr std::size_t kMaxNameBytes = 32;
+bool valid_id_name(std::string_view s);
 
 // A per-probe cooldown is at most a day (the daemon's --cooldown too).
 constexpr std::uint32_t kMaxCooldown = 86400;

@@ -131,6 +131,8 @@ ProbeInfo Registry::info(const Probe& p, std::uint32_t default_cooldown) const {
     i.respawn = p.spec.respawn;
     i.uid = p.spec.uid;
     i.gid = p.spec.gid;
+    i.user = p.spec.user;
+    i.group = p.spec.group;
     // True states: "running" while its command runs (a -R probe waits at
     // the same time: its pid is the probe's, command_pid the command's).
     i.state = p.command_pid ? "running" : state_name(p.state);

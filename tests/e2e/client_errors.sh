@@ -23,7 +23,7 @@ expect 69 "no jaildaemon is running on $SOCK" jd -c true -j 1 -t X
 expect 64 "one of -D, -c, -l, -x is required" "$JD"
 expect 64 "-c needs -j" jd -c true -t X
 expect 64 "-r and -R exclude each other" jd -c true -j 1 -r -R
-expect 64 "-u wants a number" jd -c true -j 1 -u nobody
+expect 64 "-u wants a number from 0 to 4294967294 or a name" jd -c true -j 1 -u "no body"
 expect 64 "title longer than 128" jd -c true -j 1 -t "$(printf 'A%.0s' $(seq 200))"
 expect 64 "title holds a control" jd -c true -j 1 -t "$(printf 'A\nB')"
 expect 64 "title is empty" jd -c true -j 1 -t ""
