@@ -12,7 +12,7 @@
 # never looked at), `jls -j JAIL PARAM...` prints the jid or name of JAIL
 # (jid or name) and `jexec [-l] [-u|-U user] JAIL CMD...` succeeds only for a
 # running JAIL; both fail as the real ones do for any other. pgrep exits
-# $STANDIN_PGREP_EXIT (default 0). Everything else exits $STANDIN_EXIT
+# $STANDIN_PGREP_EXIT (default 0), printing pid 4242 when 0. Everything else exits $STANDIN_EXIT
 # (default 0) and prints nothing.
 
 me=${0##*/}
@@ -83,6 +83,8 @@ jexec)
     exit "${STANDIN_EXIT:-0}"
     ;;
 pgrep)
+    # A match prints a pid, as the real one does.
+    [ "${STANDIN_PGREP_EXIT:-0}" = 0 ] && echo 4242
     exit "${STANDIN_PGREP_EXIT:-0}"
     ;;
 esac
