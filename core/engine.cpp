@@ -5,13 +5,17 @@
 #include "jail.hpp"
 #include "journal.hpp"
 #include "log.hpp"
+#include "output_tap.hpp"
 #include "probe_abi.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
 #include <csignal>
+#include <fcntl.h>
+#include <optional>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace asio = boost::asio;
 
@@ -511,6 +515,13 @@ void Engine::run_command(Probe& p) {
                    opts_.limits.command_timeout};
     Respawn mode = p.spec.respawn;
     log_info(who + " triggered: running " + cmd);
+    // Its output comes through a pipe, line by line into the log with the
+    // probe's id and title (output_tap.hpp).
+    int out[2] = {-1, -1};
+    bool tapped = pipe2(out, O_CLOEXEC) == 0;
+    std::optional<StderrSwap> swap;
+    if (tapped)
+        swap.emplace(out[1]);
     Error err;
     bool started = runner_.run(
         job,
@@ -552,6 +563,23 @@ void Engine::run_command(Probe& p) {
             next_waiting();
         },
         err);
+    swap.reset();
+    if (tapped) {
+        ::close(out[1]);
+        if (started) {
+            p.output.clear();
+            std::string tag = "probe " + std::to_string(id) + " " + quoted(p.spec.title) + ": ";
+            tap_output(io_, out[0], [this, id, tag](const std::string& line) {
+                std::string text = quoted(line);
+                text = text.substr(1, text.size() - 2);
+                log_info(tag + text);
+                if (Probe* q = registry_.find(id))
+                    keep_last(q->output, text);
+            });
+        } else {
+            ::close(out[0]);
+        }
+    }
     if (!started) {
         // Not run: still pending, the probe is not used up; tried again in 1 s.
         log_err("audit: trigger of " + who + ": command " + cmd + " not started: " + err.what +

@@ -139,6 +139,7 @@ ProbeInfo Registry::info(const Probe& p, std::uint32_t default_cooldown) const {
     i.pid = p.pid;
     i.command_pid = p.command_pid;
     i.note = p.note;
+    i.output.assign(p.output.begin(), p.output.end());
     i.triggers = p.triggers;
     i.cooldown = p.spec.cooldown_s.value_or(default_cooldown);
     i.cooldown_set = p.spec.cooldown_s.has_value();

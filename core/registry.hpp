@@ -5,6 +5,7 @@
 #include "protocol.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -50,6 +51,7 @@ struct Probe {
     // when its current process was adopted.
     int kills = 0;
     std::int64_t since_ms = 0;
+    std::deque<std::string> output; // last lines of its command's output
 };
 
 class Registry {
