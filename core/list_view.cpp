@@ -43,7 +43,7 @@ std::string shown_pid(const ProbeInfo& p) {
 std::string id_name(const std::optional<std::uint32_t>& n, const std::string& name) {
     if (!name.empty())
         return name;
-    return n ? std::to_string(*n) : "0 (default)";
+    return n ? std::to_string(*n) : "-";
 }
 
 } // namespace
@@ -80,7 +80,11 @@ std::string list_verbose(const std::vector<ProbeInfo>& probes) {
             state += ", probe pid " + std::to_string(p.pid);
         out += "  state     " + state + "\n";
         out += "  respawn   " + std::string(respawn_name(p.respawn)) + "\n";
-        out += "  uid/gid   " + id_name(p.uid, p.user) + "/" + id_name(p.gid, p.group) + "\n";
+        bool root = !p.uid && !p.gid && p.user.empty() && p.group.empty();
+        out += "  uid/gid   " +
+               (root ? std::string("0/0 (root, the default)")
+                     : id_name(p.uid, p.user) + "/" + id_name(p.gid, p.group)) +
+               "\n";
         out += "  cooldown  " + std::to_string(p.cooldown) + " s" +
                (p.cooldown_set ? "" : " (the daemon's)") + "\n";
         out += "  pending   " + std::string(p.pending ? "yes: a deferred run waits" : "no") + "\n";
