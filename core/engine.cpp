@@ -536,6 +536,7 @@ void Engine::run_command(Probe& p) {
                     std::to_string(ms) + " ms");
             bool failed = r.status != 0 || r.timed_out;
             if (Probe* q = registry_.find(id)) {
+                q->spec.last_failed = failed; // the next probe says so (nice 1)
                 q->last_status = r.status;
                 q->last_ms = std::uint64_t(ms);
                 q->command_pid = 0;

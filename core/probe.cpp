@@ -17,6 +17,7 @@
 #include <grp.h>
 #include <optional>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -112,6 +113,8 @@ int main(int argc, char** argv) {
     if (poll(&pfd, 1, 0) != 1 || (pfd.revents & (POLLERR | POLLHUP)))
         _exit(126);
     probe_os_title(title);
+    if (cfg.flags & jd::kProbeLastFailed)
+        setpriority(PRIO_PROCESS, 0, 1);
 
     jd::ProbeStatus ready;
     ready.kind = jd::ProbeReport::ready;

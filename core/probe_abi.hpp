@@ -30,6 +30,9 @@ enum ProbeFlags : std::uint32_t {
     kProbeGid = 1u << 3,     // gid is set (-g)
     kProbeUser = 1u << 4,    // user holds a name for -u (resolve_jail_names)
     kProbeGroup = 1u << 5,   // group holds a name for -g
+    // The last run of its command failed: the probe runs at nice 1, the one
+    // bit the jail can read of the outcome (ps -o nice), no new channel.
+    kProbeLastFailed = 1u << 6,
 };
 
 // Daemon -> probe, once, before the probe runs.

@@ -173,6 +173,8 @@ void ProbeLauncher::begin(Queued q) {
         cfg.flags |= kProbeGid;
         cfg.gid = *q.spec.gid;
     }
+    if (q.spec.last_failed)
+        cfg.flags |= kProbeLastFailed;
     // Names (validated: at most kMaxNameBytes) are looked up by the probe.
     if (!q.spec.user.empty()) {
         cfg.flags |= kProbeUser;

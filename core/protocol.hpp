@@ -41,6 +41,9 @@ struct ProbeSpec {
     // a name string. A name excludes the number of the same field.
     std::string user, group;
     std::optional<std::uint32_t> cooldown_s;
+    // Not on the wire nor on disk: set by the daemon when it launches a
+    // probe again after a failed run of its command (kProbeLastFailed).
+    bool last_failed = false;
 };
 
 // A user or group name: 1-32 of [A-Za-z0-9._-] (a trailing "$" allowed),

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The in-jail commands jail-reboot and jail-snapshot (issue 21) against a
 # real daemon and a real jail: they learn the outcome from the probe alone
-# (back = finished; a one-shot REBOOT back = failed) and say so with
-# distinct exit codes: 0 done, 1 failed, 75 requested, 69 not wired.
+# (back = finished; a one-shot REBOOT back = failed; a respawned probe at
+# nice 1 = its command failed) and say so with distinct exit codes: 0 done,
+# 1 failed, 75 requested, 69 not wired.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -23,7 +24,16 @@ jd -c "echo 'restart: no such jail' >&2; exit 1" -j "$LEADER" -t REBOOT
 run_in_jail "$T/out" "$T/jail-snapshot" --wait 10
 check_eq "jail-snapshot: done" 0 $?
 check_eq "  the host ran the command" snap "$(cat "$T/snaps")"
-check "  says so" grep -q '^jail-snapshot: done' "$T/out"
+check_eq "  says so" "jail-snapshot: snapshot requested
+jail-snapshot: snapshot taken" "$(cat "$T/out")"
+
+# A snapshot command that fails: the probe comes back at nice 1.
+jd -c "echo 'cannot create snapshot: out of space' >&2; exit 1" -j "$LEADER" -t SNAPSHOT -r
+run_in_jail "$T/out" "$T/jail-snapshot" --wait 10
+check_eq "jail-snapshot, the host command fails: exit 1" 1 $?
+check "  says so" grep -q '^jail-snapshot: snapshot failed, the host logged why$' "$T/out"
+check_eq "  the probe is back at nice 1" 1 "$(ps -o nice= -p "$(probe_pid SNAPSHOT)" | tr -d ' ')"
+jd -c "echo snap >> $T/snaps" -j "$LEADER" -t SNAPSHOT -r
 
 R1=$(probe_pid REBOOT)
 run_in_jail "$T/out" "$T/jail-reboot" --wait 10
