@@ -4,6 +4,7 @@
 #include "number.hpp"
 
 #include <boost/program_options.hpp>
+#include <cstdlib>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -32,11 +33,13 @@ po::options_description describe() {
         ("jail,j", po::value<std::string>(), "jail id or name, pid:N, docker:NAME, podman:NAME, machine:NAME, lxc:NAME")
         ("respawn,r", "respawn the probe after the command completes")
         ("respawn-now,R", "respawn the probe at once, without waiting")
-        ("uid,u", po::value<std::string>(), "numeric uid of the probe inside the jail")
-        ("gid,g", po::value<std::string>(), "numeric gid of the probe inside the jail")
+        ("uid,u", po::value<std::string>(), "uid or user name of the probe inside the jail (its own passwd)")
+        ("gid,g", po::value<std::string>(), "gid or group name of the probe inside the jail (its own group)")
         ("title,t", po::value<std::string>(), "the probe's proctitle")
         ("list,l", "list registered probes")
         ("json", "with -l: print JSON")
+        ("verbose,v", "with -l: everything about each probe, with its command's last output")
+        ("all", "with -l: also the last probes that are gone, with how they ended")
         ("remove,x", "remove probes: by -i ID, or by -j JAIL [-t TITLE]")
         ("id,i", po::value<std::string>(), "with -x: probe id")
         ("help,h", "print this help")
@@ -58,13 +61,30 @@ bool option_number(const std::string& opt, const std::string& s, std::uint64_t m
     return true;
 }
 
+// -u/-g: a number, or a user/group name (looked up in the jail).
+bool option_id(const std::string& opt, const std::string& s, std::optional<std::uint32_t>& num,
+               std::string& name, Error& err) {
+    if (valid_id_name(s)) {
+        name = s;
+        return true;
+    }
+    std::uint64_t v = 0;
+    if (!parse_number(s, std::uint64_t(kMaxUid), v)) {
+        err.set(EX_USAGE_, opt + " wants a number from 0 to " + std::to_string(kMaxUid) +
+                               " or a name of the jail's, not \"" + s + "\"");
+        return false;
+    }
+    num = std::uint32_t(v);
+    return true;
+}
+
 } // namespace
 
 std::string usage_text() {
     return "usage: jaildaemon -D [-F] [-p pidfile] [-f ipcsockpath]\n"
            "       jaildaemon -c command -j jid|name [-rR] [-u uid] [-g gid] [-t proctitle]"
            " [--cooldown s] [-f ipcsockpath]\n"
-           "       jaildaemon -l [--json] [-j jail] [-f ipcsockpath]\n"
+           "       jaildaemon -l [-v] [--all] [--json] [-j jail] [-f ipcsockpath]\n"
            "       jaildaemon -x -i id | -x -j jail [-t proctitle] [-f ipcsockpath]\n";
 }
 
@@ -101,13 +121,28 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
                                       : "exactly one of -D, -c, -l, -x, -h, -V may be given");
         return false;
     }
-    out.socket = has("socket") ? str("socket") : JAILDAEMON_SOCKET;
+    // -f wins; then JAILDAEMON_SOCKET from the environment; then the default.
+    const char* env = std::getenv("JAILDAEMON_SOCKET");
+    out.socket = has("socket") ? str("socket")
+                 : env && *env ? std::string(env)
+                               : std::string(JAILDAEMON_SOCKET);
     if (out.socket.empty()) {
         err.set(EX_USAGE_, "-f wants a socket path");
         return false;
     }
-    auto only = [&](std::initializer_list<const char*> allowed, const char* mode) {
+    // The original's contract: its utility options (-j -t -r -R -u -g) are
+    // ignored in daemon mode, and -p in utility mode, each with a warning.
+    // Anything else that does not go with the mode is refused.
+    auto only = [&](std::initializer_list<const char*> allowed, const char* mode,
+                    std::initializer_list<const char*> ignored) {
         for (const auto& kv : vm) {
+            bool skip = false;
+            for (const char* i : ignored)
+                skip = skip || kv.first == i;
+            if (skip) {
+                out.warnings.push_back("--" + kv.first + " is ignored with " + mode);
+                continue;
+            }
             bool ok = kv.first == "socket";
             for (const char* a : allowed)
                 ok = ok || kv.first == a;
@@ -124,11 +159,9 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         return true;
     }
     if (has("daemon")) {
-        // The original ignores utility options in daemon mode; we refuse
-        // them, so that a mistyped rc.conf line is noticed.
         if (!only({"daemon", "foreground", "pidfile", "probe", "log", "syslog", "allow-host",
                    "state", "cooldown", "max-commands", "command-timeout"},
-                  "-D"))
+                  "-D", {"jail", "title", "respawn", "respawn-now", "uid", "gid"}))
             return false;
         if (has("foreground") && has("log")) {
             err.set(EX_USAGE_,
@@ -173,7 +206,7 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
     }
     if (has("command")) {
         if (!only({"command", "jail", "respawn", "respawn-now", "uid", "gid", "title", "cooldown"},
-                  "-c"))
+                  "-c", {"pidfile"}))
             return false;
         if (!has("jail")) {
             err.set(EX_USAGE_, "-c needs -j jid|name: the jail to put the probe in");
@@ -192,16 +225,11 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
                     : has("respawn-now") ? Respawn::now
                                          : Respawn::none;
         std::uint64_t v;
-        if (has("uid")) {
-            if (!option_number("-u", str("uid"), kMaxUid, v, err))
-                return false;
-            p.uid = std::uint32_t(v);
-        }
-        if (has("gid")) {
-            if (!option_number("-g", str("gid"), kMaxUid, v, err))
-                return false;
-            p.gid = std::uint32_t(v);
-        }
+        // A number, or a name the probe looks up in the jail.
+        if (has("uid") && !option_id("-u", str("uid"), p.uid, p.user, err))
+            return false;
+        if (has("gid") && !option_id("-g", str("gid"), p.gid, p.group, err))
+            return false;
         if (has("cooldown")) {
             if (!option_number("--cooldown", str("cooldown"), kMaxCooldown, v, err))
                 return false;
@@ -215,16 +243,18 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         return true;
     }
     if (has("list")) {
-        if (!only({"list", "json", "jail"}, "-l"))
+        if (!only({"list", "json", "jail", "verbose", "all"}, "-l", {"pidfile"}))
             return false;
         out.mode = Mode::list;
         out.json = has("json");
+        out.verbose = has("verbose");
+        out.all = has("all");
         if (has("jail"))
             out.jail = str("jail");
         return true;
     }
     // -x
-    if (!only({"remove", "id", "jail", "title"}, "-x"))
+    if (!only({"remove", "id", "jail", "title"}, "-x", {"pidfile"}))
         return false;
     out.mode = Mode::remove;
     if (has("id")) {

@@ -24,6 +24,10 @@ struct CliOptions {
     std::string jail;                // -l / -x with -j
     std::string title;               // -x with -t
     bool json = false;
+    bool verbose = false; // -l -v
+    bool all = false;     // -l --all
+    // Options the original ignores in this mode: one line each for stderr.
+    std::vector<std::string> warnings;
 };
 
 // Parse argv. On error returns false with err.code EX_USAGE_ and a one-line

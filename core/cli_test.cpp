@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -297,33 +298,35 @@ TEST_SUITE("cli") {
         refuse_exactly({"-c", "true", "-j", "1", "-rR"}, "-r and -R exclude each other");
     }
 
+    TEST_CASE("-u and -g take names, looked up in the jail (issue 21)") {
+        CliOptions o = accept({"-c", "true", "-j", "1", "-u", "www", "-g", "wheel"});
+        CHECK(o.probe.user == "www");
+        CHECK(o.probe.group == "wheel");
+        CHECK_FALSE(o.probe.uid);
+        CHECK_FALSE(o.probe.gid);
+        o = accept({"-c", "true", "-j", "1", "-u", "80", "-g", "_www"});
+        CHECK(o.probe.uid == 80u);
+        CHECK(o.probe.user.empty());
+        CHECK(o.probe.group == "_www");
+    }
+
     TEST_CASE("error: bad uid or gid") {
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "abc"},
-                       "-u wants a number from 0 to 4294967294, not \"abc\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "-1"},
-                       "-u wants a number from 0 to 4294967294, not \"-1\"");
-        refuse_exactly({"-c", "true", "-j", "1", "--uid=-1"},
-                       "-u wants a number from 0 to 4294967294, not \"-1\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "4294967295"},
-                       "-u wants a number from 0 to 4294967294, not \"4294967295\"");
+        const std::string
+            u = "-u wants a number from 0 to 4294967294 or a name of the jail's, not ",
+            g = "-g wants a number from 0 to 4294967294 or a name of the jail's, not ";
+        refuse_exactly({"-c", "true", "-j", "1", "-u", "-1"}, u + "\"-1\"");
+        refuse_exactly({"-c", "true", "-j", "1", "--uid=-1"}, u + "\"-1\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", "4294967295"}, u + "\"4294967295\"");
         refuse_exactly({"-c", "true", "-j", "1", "-u", "18446744073709551616"},
-                       "-u wants a number from 0 to 4294967294, not \"18446744073709551616\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", ""},
-                       "-u wants a number from 0 to 4294967294, not \"\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "12x"},
-                       "-u wants a number from 0 to 4294967294, not \"12x\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "+5"},
-                       "-u wants a number from 0 to 4294967294, not \"+5\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", " 5"},
-                       "-u wants a number from 0 to 4294967294, not \" 5\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-u", "root"},
-                       "-u wants a number from 0 to 4294967294, not \"root\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-g", "abc"},
-                       "-g wants a number from 0 to 4294967294, not \"abc\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-g", "-1"},
-                       "-g wants a number from 0 to 4294967294, not \"-1\"");
-        refuse_exactly({"-c", "true", "-j", "1", "-g", "4294967295"},
-                       "-g wants a number from 0 to 4294967294, not \"4294967295\"");
+                       u + "\"18446744073709551616\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", ""}, u + "\"\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", "+5"}, u + "\"+5\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", " 5"}, u + "\" 5\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", "a b"}, u + "\"a b\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-u", std::string(33, 'u')},
+                       u + "\"" + std::string(33, 'u') + "\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-g", "-1"}, g + "\"-1\"");
+        refuse_exactly({"-c", "true", "-j", "1", "-g", "4294967295"}, g + "\"4294967295\"");
     }
 
     TEST_CASE("error: bad -x -i id") {
@@ -356,19 +359,44 @@ TEST_SUITE("cli") {
         refuse({"-c", "a", "-c", "b", "-j", "1"}, {"command", "more than once"});
     }
 
-    TEST_CASE("error: utility options with -D") {
-        refuse_exactly({"-D", "-j", "23"}, "--jail does not go with -D");
-        refuse_exactly({"-D", "-t", "REBOOT"}, "--title does not go with -D");
-        refuse_exactly({"-D", "-r"}, "--respawn does not go with -D");
-        refuse_exactly({"-D", "-R"}, "--respawn-now does not go with -D");
-        refuse_exactly({"-D", "-u", "0"}, "--uid does not go with -D");
-        refuse_exactly({"-D", "-g", "0"}, "--gid does not go with -D");
+    TEST_CASE("man page: in daemon mode the utility options are ignored, with a warning") {
+        CliOptions o = accept({"-D", "-j", "23", "-t", "REBOOT", "-r", "-u", "www", "-g", "0"});
+        CHECK(o.mode == Mode::daemon);
+        CHECK(o.warnings ==
+              std::vector<std::string>{"--gid is ignored with -D", "--jail is ignored with -D",
+                                       "--respawn is ignored with -D", "--title is ignored with -D",
+                                       "--uid is ignored with -D"});
+        CHECK(accept({"-D", "-R"}).warnings ==
+              std::vector<std::string>{"--respawn-now is ignored with -D"});
+        CHECK(accept({"-D"}).warnings.empty());
+    }
+
+    TEST_CASE("man page: -p is ignored in utility mode, with a warning") {
+        CliOptions o = accept({"-c", "true", "-j", "1", "-p", "/x.pid"});
+        CHECK(o.mode == Mode::add);
+        CHECK(o.warnings == std::vector<std::string>{"--pidfile is ignored with -c"});
+        CHECK(accept({"-l", "-p", "/x.pid"}).warnings ==
+              std::vector<std::string>{"--pidfile is ignored with -l"});
+        CHECK(accept({"-x", "-i", "1", "-p", "/x.pid"}).warnings ==
+              std::vector<std::string>{"--pidfile is ignored with -x"});
+    }
+
+    TEST_CASE("JAILDAEMON_SOCKET names the socket; -f wins") {
+        setenv("JAILDAEMON_SOCKET", "/tmp/env.sock", 1);
+        CHECK(accept({"-l"}).socket == "/tmp/env.sock");
+        CHECK(accept({"-l", "-f", "/tmp/f.sock"}).socket == "/tmp/f.sock");
+        setenv("JAILDAEMON_SOCKET", "", 1);
+        CHECK(accept({"-l"}).socket == JAILDAEMON_SOCKET);
+        unsetenv("JAILDAEMON_SOCKET");
+        CHECK(accept({"-l"}).socket == JAILDAEMON_SOCKET);
+    }
+
+    TEST_CASE("error: new options with -D") {
         refuse_exactly({"-D", "--json"}, "--json does not go with -D");
         refuse_exactly({"-D", "-i", "3"}, "--id does not go with -D");
     }
 
     TEST_CASE("error: options of other modes") {
-        refuse_exactly({"-c", "true", "-j", "1", "-p", "/x.pid"}, "--pidfile does not go with -c");
         refuse_exactly({"-c", "true", "-j", "1", "-F"}, "--foreground does not go with -c");
         refuse_exactly({"-c", "true", "-j", "1", "--json"}, "--json does not go with -c");
         refuse_exactly({"-c", "true", "-j", "1", "-i", "3"}, "--id does not go with -c");

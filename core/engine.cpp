@@ -5,6 +5,7 @@
 #include "jail.hpp"
 #include "journal.hpp"
 #include "log.hpp"
+#include "output_tap.hpp"
 #include "probe_abi.hpp"
 
 #include <boost/asio/post.hpp>
@@ -14,7 +15,10 @@
 #include <cerrno>
 #include <csignal>
 #include <ctime>
+#include <fcntl.h>
+#include <optional>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -30,6 +34,12 @@ constexpr int kLaunchTries = 3;
 constexpr std::size_t kLaunchesPerJail = 8;
 // How long the daemon's stop waits for its killed probes to end.
 constexpr std::chrono::milliseconds kStopReap{1000};
+// How many probes that went away -l --all still shows.
+constexpr std::size_t kGoneKept = 32;
+// A respawning probe killed without trigger comes back after 1 s, 2 s, 4 s
+// ... at most this many seconds; the count starts again once it has lived
+// a minute.
+constexpr std::int64_t kMaxBackoffS = 60;
 } // namespace
 
 Engine::Engine(asio::io_context& io, const DaemonOptions& opts, const ProbeImage& image,
@@ -98,11 +108,28 @@ void Engine::save_counters(const Probe& p) {
     commit_.lazy(journal_run(saved(p)));
 }
 
-// A probe that goes away on its own (not asked for): written lazily.
-void Engine::drop(Probe& p) {
+// A probe that goes away on its own (not asked for): written lazily. What a
+// jail asked for is never dropped silently: a deferred run it still had
+// gets its audit line.
+void Engine::drop(Probe& p, const std::string& why) {
     std::uint64_t id = p.id;
+    if (p.pending)
+        log_warn("audit: deferred run of " + describe(p) + " dropped: " + why + "; command " +
+                 quoted(p.spec.command) + " not run");
+    remember(p, why);
     forget(p);
     commit_.lazy(journal_remove(id));
+}
+
+void Engine::remember(const Probe& p, const std::string& why) {
+    ProbeInfo i = registry_.info(p, std::uint32_t(opts_.limits.cooldown.count()));
+    i.state = "gone";
+    i.pid = 0;
+    i.command_pid = 0;
+    i.note = p.note.empty() ? why : p.note + "; " + why;
+    gone_.push_back(std::move(i));
+    if (gone_.size() > kGoneKept)
+        gone_.pop_front();
 }
 
 std::string Engine::describe(const Probe& p) {
@@ -365,6 +392,11 @@ void Engine::remove(const Request& req, Done done) {
             if (!p)
                 continue; // ended on its own meanwhile
             log_info(describe(*p) + " removed");
+            if (p->pending)
+                log_info("audit: deferred run of " + describe(*p) +
+                         " dropped: the probe was removed; command " + quoted(p->spec.command) +
+                         " not run");
+            remember(*p, "removed");
             forget(*p);
             ++r.removed;
         }
@@ -377,6 +409,10 @@ Reply Engine::list(const Request& req) {
     auto dflt = std::uint32_t(opts_.limits.cooldown.count());
     for (Probe* p : req.jail.empty() ? registry_.all() : registry_.of_jail(req.jail))
         r.probes.push_back(registry_.info(*p, dflt));
+    if (req.all)
+        for (const ProbeInfo& i : gone_)
+            if (req.jail.empty() || jail_name_matches(req.jail, {i.jail, i.jail_key}))
+                r.probes.push_back(i);
     return r;
 }
 
@@ -420,6 +456,7 @@ void Engine::launch(std::uint64_t id, std::function<void()> then, bool restoring
 void Engine::adopt(Probe& p, pid_t pid, std::shared_ptr<ExitSlot> exit) {
     registry_.set_pid(p, pid);
     p.state = ProbeState::waiting;
+    p.since_ms = wall_ms();
     std::uint64_t id = p.id;
     exit->set([this, id, pid](int st) { on_probe_exit(id, pid, st); });
 }
@@ -430,7 +467,7 @@ void Engine::respawn(std::uint64_t id) {
         return; // removed or replaced meanwhile, or already back
     if (!p->jail->alive()) {
         log_info(describe(*p) + " not respawned: the jail is gone; forgotten");
-        drop(*p);
+        drop(*p, "its jail is gone");
         return;
     }
     launch(id);
@@ -445,7 +482,7 @@ void Engine::launch_failed(std::uint64_t id, const Error& err) {
         return;
     if (!p->jail->alive()) {
         log_info(describe(*p) + " not started: the jail is gone (" + err.what + "); forgotten");
-        drop(*p);
+        drop(*p, "its jail is gone");
         return;
     }
     int tries = ++launch_tries_[id];
@@ -457,7 +494,7 @@ void Engine::launch_failed(std::uint64_t id, const Error& err) {
     }
     log_warn(describe(*p) + " could not be started: " + err.what + "; forgotten after " +
              std::to_string(tries) + " tries");
-    drop(*p);
+    drop(*p, "could not be started: " + err.what);
 }
 
 void Engine::respawn_later(std::uint64_t id, std::int64_t ms) {
@@ -478,9 +515,23 @@ void Engine::on_probe_exit(std::uint64_t id, pid_t pid, int status) {
         trigger(*p);
         return;
     }
+    // Killed by another signal (pkill without -HUP) while its jail lives: a
+    // respawning probe comes back, later each time it is killed again.
+    if (WIFSIGNALED(status) && p->spec.respawn != Respawn::none && p->jail->alive()) {
+        if (wall_ms() - p->since_ms > 60000)
+            p->kills = 0;
+        int n = ++p->kills;
+        std::int64_t s = std::min(kMaxBackoffS, std::int64_t(1) << std::min(n - 1, 6));
+        p->note = "killed without trigger (" + status_text(status) + "), back in " +
+                  std::to_string(s) + " s";
+        log_warn(describe(*p) + " ended without trigger (" + status_text(status) +
+                 ") while its jail lives; back in " + std::to_string(s) + " s");
+        respawn_later(id, s * 1000);
+        return;
+    }
     log_info(describe(*p) + " ended without trigger (" + status_text(status) +
              "); no command run, forgotten");
-    drop(*p);
+    drop(*p, "ended without trigger (" + status_text(status) + ")");
 }
 
 // A trigger is never dropped. One that comes while the probe's command may
@@ -488,6 +539,7 @@ void Engine::on_probe_exit(std::uint64_t id, pid_t pid, int status) {
 // command runs once when it may, for however many triggers came meanwhile.
 void Engine::trigger(Probe& p) {
     ++p.triggers;
+    p.kills = 0;
     std::string who = describe(p);
     if (p.pending) {
         // Only a -R probe can be triggered again before its deferred run.
@@ -505,6 +557,13 @@ void Engine::run_pending(std::uint64_t id) {
     if (!pp || !pp->pending || pp->state == ProbeState::running)
         return; // removed, replaced, or run meanwhile
     Probe& p = *pp;
+    // A late run must not undo an operator: one whose jail is gone (a
+    // REBOOT of a jail just stopped) is dropped, with its audit line.
+    if (!p.jail->alive()) {
+        log_info(describe(p) + " forgotten: its jail is gone");
+        drop(p, "its jail is gone");
+        return;
+    }
     std::int64_t now = wall_ms(), retry_ms = 0;
     Limits l = opts_.limits;
     l.cooldown = cooldown_of(p);
@@ -561,6 +620,13 @@ void Engine::run_command(Probe& p) {
                    opts_.limits.command_timeout};
     Respawn mode = p.spec.respawn;
     log_info(who + " triggered: running " + cmd);
+    // Its output comes through a pipe, line by line into the log with the
+    // probe's id and title (output_tap.hpp).
+    int out[2] = {-1, -1};
+    bool tapped = pipe2(out, O_CLOEXEC) == 0;
+    std::optional<StderrSwap> swap;
+    if (tapped)
+        swap.emplace(out[1]);
     Error err;
     bool started = runner_.run(
         job,
@@ -573,18 +639,53 @@ void Engine::run_command(Probe& p) {
             log(r.status == 0 ? Level::info : Level::warn,
                 "audit: trigger of " + who + ": command " + cmd + " " + how + " after " +
                     std::to_string(ms) + " ms");
+            bool failed = r.status != 0 || r.timed_out;
             if (Probe* q = registry_.find(id)) {
+                q->spec.last_failed = failed; // the next probe says so (nice 1)
                 q->last_status = r.status;
                 q->last_ms = std::uint64_t(ms);
+                q->command_pid = 0;
+                q->note = failed ? "last run failed (" + how + ")" : "";
                 if (q->state == ProbeState::running)
                     q->state = q->pid ? ProbeState::waiting : ProbeState::spawning;
                 save_counters(*q);
+                // A one-shot probe is used up by a run that worked. One whose
+                // command failed comes back while its jail lives, so that the
+                // jail can try again (and its in-jail command sees it fail).
+                if (mode == Respawn::none && !failed) {
+                    drop(*q, "its command ran");
+                } else if (mode == Respawn::none && !q->jail->alive()) {
+                    log_info(who + " not back after its failed run: the jail is gone");
+                    drop(*q, "its jail is gone");
+                } else if (mode == Respawn::none) {
+                    q->note = "back after a failed run (" + how + ")";
+                    log_warn(who + ": command failed (" + how +
+                             "); the probe is back so the jail can try again");
+                    launch(id);
+                }
             }
             if (mode == Respawn::after)
                 respawn(id);
             next_waiting();
         },
         err);
+    swap.reset();
+    if (tapped) {
+        ::close(out[1]);
+        if (started) {
+            p.output.clear();
+            std::string tag = "probe " + std::to_string(id) + " " + quoted(p.spec.title) + ": ";
+            tap_output(io_, out[0], [this, id, tag](const std::string& line) {
+                std::string text = quoted(line);
+                text = text.substr(1, text.size() - 2);
+                log_info(tag + text);
+                if (Probe* q = registry_.find(id))
+                    keep_last(q->output, text);
+            });
+        } else {
+            ::close(out[0]);
+        }
+    }
     if (!started) {
         // Not run: still pending, the probe is not used up; tried again in 1 s.
         log_err("audit: trigger of " + who + ": command " + cmd + " not started: " + err.what +
@@ -599,19 +700,17 @@ void Engine::run_command(Probe& p) {
         save_counters(p);
         return;
     }
+    p.command_pid = runner_.last_pid();
     // A deferred run that ran is written at once, so that a restart does
     // not run it again (a kill -9 in between still may: at least once).
     if (was_deferred)
         commit_.soon(journal_run(saved(p)));
     else
         save_counters(p);
-    if (mode == Respawn::none) {
-        drop(p);
-    } else if (mode == Respawn::now) {
+    if (mode == Respawn::now)
         respawn(id);
-    } else {
+    else
         p.state = ProbeState::running;
-    }
 }
 
 } // namespace jd

@@ -83,7 +83,11 @@ class Engine {
     // within a second, never with an fsync of their own.
     void save_counters(const Probe& p);
     void forget(Probe& p);
-    void drop(Probe& p);
+    // Forget a probe that went away on its own (why: for the audit line of a
+    // deferred run it still had, and for -l --all).
+    void drop(Probe& p, const std::string& why);
+    // Keep what -l --all shows of a probe that is gone (bounded).
+    void remember(const Probe& p, const std::string& why);
     static std::string describe(const Probe& p);
 
     boost::asio::io_context& io_;
@@ -114,6 +118,8 @@ class Engine {
     std::unordered_map<std::string, JailLaunches> jail_launches_;
     // Probes with a deferred run waiting for a free command slot, in order.
     std::deque<std::uint64_t> waiting_slot_;
+    // The last probes that went away, newest last (-l --all).
+    std::deque<ProbeInfo> gone_;
 };
 
 } // namespace jd

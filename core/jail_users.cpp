@@ -69,6 +69,27 @@ bool find_id(const std::string& text, int id_field, std::uint32_t id, int other_
     return false;
 }
 
+// The field id_field of the line whose first field is name.
+bool find_name(const std::string& text, std::string_view name, int id_field, std::uint32_t& id) {
+    std::string_view all(text);
+    while (!all.empty()) {
+        auto nl = all.find('\n');
+        std::string_view line = all.substr(0, nl);
+        all.remove_prefix(nl == std::string_view::npos ? all.size() : nl + 1);
+        if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-')
+            continue;
+        if (field(line, 0) == name && to_u32(field(line, id_field), id))
+            return true;
+    }
+    return false;
+}
+
+IdCheck refuse_name(const char* fmt, const char* name) {
+    IdCheck c;
+    std::snprintf(c.why, sizeof c.why, fmt, name);
+    return c;
+}
+
 IdCheck refuse(const char* fmt, std::uint32_t id) {
     IdCheck c;
     std::snprintf(c.why, sizeof c.why, fmt, unsigned(id));
@@ -98,6 +119,39 @@ IdCheck check_jail_ids(std::optional<std::uint32_t> uid, std::optional<std::uint
         if (!find_id(text, 2, c.gid, 0, nullptr))
             return refuse("gid %u not in the jail's /etc/group", c.gid);
     }
+    c.ok = true;
+    return c;
+}
+
+IdCheck resolve_jail_names(ProbeConfig& cfg, const char* passwd, const char* group) {
+    struct Lookup {
+        std::uint32_t flag, id_flag;
+        char* name;
+        std::size_t size;
+        const char* file;
+        std::uint32_t* id;
+        const char *unreadable, *missing;
+    } lookups[] = {
+        {kProbeUser, kProbeUid, cfg.user, sizeof cfg.user, passwd, &cfg.uid,
+         "user %.16s: jail has no readable /etc/passwd",
+         "user %.16s not in the jail's /etc/passwd"},
+        {kProbeGroup, kProbeGid, cfg.group, sizeof cfg.group, group, &cfg.gid,
+         "group %.16s: jail has no readable /etc/group",
+         "group %.16s not in the jail's /etc/group"},
+    };
+    for (Lookup& l : lookups) {
+        if (!(cfg.flags & l.flag))
+            continue;
+        if (l.name[0] == '\0' || l.name[l.size - 1] != '\0')
+            return refuse_name("%s: a bad name", l.flag == kProbeUser ? "user" : "group");
+        std::string text;
+        if (!slurp(l.file, text))
+            return refuse_name(l.unreadable, l.name);
+        if (!find_name(text, l.name, 2, *l.id))
+            return refuse_name(l.missing, l.name);
+        cfg.flags = (cfg.flags & ~l.flag) | l.id_flag;
+    }
+    IdCheck c;
     c.ok = true;
     return c;
 }

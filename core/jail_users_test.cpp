@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +28,47 @@ struct Files {
 } // namespace
 
 TEST_SUITE("jail_users") {
+
+    TEST_CASE("names: looked up in the jail's passwd and group, then checked") {
+        Files f("root:x:0:0::/root:/bin/sh\n#www:x:7:7\n+www:x:8:8\nwww:x:80:80::/:/bin/false\n",
+                "wheel:x:0:root\nwww:x:80:\nstaff:x:20:\n");
+        auto resolve = [&](const char* user, const char* group) {
+            ProbeConfig cfg;
+            if (user) {
+                cfg.flags |= kProbeUser;
+                std::snprintf(cfg.user, sizeof cfg.user, "%s", user);
+            }
+            if (group) {
+                cfg.flags |= kProbeGroup;
+                std::snprintf(cfg.group, sizeof cfg.group, "%s", group);
+            }
+            IdCheck c =
+                resolve_jail_names(cfg, (f.dir / "passwd").c_str(), (f.dir / "group").c_str());
+            return std::make_pair(c, cfg);
+        };
+        auto [c, cfg] = resolve("www", "staff");
+        CHECK(c.ok);
+        CHECK(cfg.flags == (kProbeUid | kProbeGid));
+        CHECK(cfg.uid == 80);
+        CHECK(cfg.gid == 20);
+        auto [c2, cfg2] = resolve(nullptr, "wheel");
+        CHECK(c2.ok);
+        CHECK(cfg2.flags == kProbeGid);
+        CHECK(cfg2.gid == 0);
+        auto [c3, cfg3] = resolve("daemon", nullptr);
+        CHECK_FALSE(c3.ok);
+        CHECK(std::string(c3.why) == "user daemon not in the jail's /etc/passwd");
+        auto [c4, cfg4] = resolve(nullptr, "sys");
+        CHECK_FALSE(c4.ok);
+        CHECK(std::string(c4.why) == "group sys not in the jail's /etc/group");
+        ProbeConfig none;
+        CHECK(resolve_jail_names(none, "/nonexistent", "/nonexistent").ok);
+        ProbeConfig gone;
+        gone.flags = kProbeUser;
+        std::snprintf(gone.user, sizeof gone.user, "www");
+        CHECK(std::string(resolve_jail_names(gone, "/nonexistent", "/nonexistent").why) ==
+              "user www: jail has no readable /etc/passwd");
+    }
 
     TEST_CASE("jail ids: from the jail's own passwd and group") {
         Files f("root:x:0:0::/root:/bin/sh\n# comment\nnobody:x:65534:65533::/:/bin/false\n"

@@ -6,10 +6,10 @@
 #include "container_spec.hpp"
 #include "daemon.hpp"
 #include "host_uid.hpp"
+#include "list_view.hpp"
 
 #include <csignal>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 
 namespace {
@@ -19,41 +19,13 @@ int fail(const jd::Error& e) {
     return e.code;
 }
 
-// "2025-11-29T14:02:33 exit 0 12ms", "... signal 9 3000ms", "... running", "-"
-std::string last_run(const jd::ProbeInfo& p) {
-    if (!p.last_run_ms)
-        return "-";
-    char stamp[32];
-    std::time_t t = std::time_t(p.last_run_ms / 1000);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-    std::string out = stamp;
-    if (p.last_exit)
-        out += " exit " + std::to_string(*p.last_exit);
-    else if (p.last_signal)
-        out += " signal " + std::to_string(*p.last_signal);
-    else if (!p.last_ms)
-        return out + " running";
-    if (p.last_ms)
-        out += " " + std::to_string(*p.last_ms) + "ms";
-    return out;
-}
-
-int print_list(const jd::Reply& r, bool json) {
-    if (json) {
+int print_list(const jd::Reply& r, const jd::CliOptions& o) {
+    if (o.json)
         std::cout << jd::encode(r.probes);
-        return 0;
-    }
-    std::printf("%-5s %-16s %-7s %-8s %-8s %-7s %-6s %-8s %-7s %-36s %-20s %s\n", "ID", "JAIL",
-                "JID", "STATE", "PID", "RESPAWN", "COOL", "TRIGGERS", "PENDING", "LAST RUN",
-                "TITLE", "COMMAND");
-    for (const jd::ProbeInfo& p : r.probes)
-        std::printf("%-5llu %-16s %-7ld %-8s %-8ld %-7s %-6s %-8llu %-7s %-36s %-20s %s\n",
-                    (unsigned long long)p.id, p.jail.c_str(), p.jid, p.state.c_str(), p.pid,
-                    jd::respawn_name(p.respawn), (std::to_string(p.cooldown) + "s").c_str(),
-                    (unsigned long long)p.triggers, p.pending ? "yes" : "no", last_run(p).c_str(),
-                    p.title.c_str(), p.command.c_str());
+    else if (o.verbose)
+        std::cout << jd::list_verbose(r.probes);
+    else
+        std::cout << jd::list_table(r.probes);
     return 0;
 }
 
@@ -64,9 +36,11 @@ int main(int argc, char** argv) {
     jd::CliOptions o;
     jd::Error err;
     if (!jd::parse_cli(args, o, err)) {
-        std::fprintf(stderr, "jaildaemon: %s\n%s", err.what.c_str(), jd::usage_text().c_str());
+        std::fprintf(stderr, "jaildaemon: %s (jaildaemon --help for usage)\n", err.what.c_str());
         return err.code;
     }
+    for (const std::string& w : o.warnings)
+        std::fprintf(stderr, "jaildaemon: warning: %s\n", w.c_str());
     switch (o.mode) {
     case jd::Mode::help:
         std::cout << jd::help_text();
@@ -98,6 +72,7 @@ int main(int argc, char** argv) {
     } else if (o.mode == jd::Mode::list) {
         req.op = jd::Op::list;
         req.jail = o.jail;
+        req.all = o.all;
     } else {
         req.op = jd::Op::remove;
         req.id = o.id;
@@ -110,7 +85,7 @@ int main(int argc, char** argv) {
     if (!reply.ok)
         return fail(jd::Error{reply.code ? reply.code : jd::EX_SOFTWARE_, reply.error});
     if (o.mode == jd::Mode::list)
-        return print_list(reply, o.json);
+        return print_list(reply, o);
     if (o.mode == jd::Mode::add && reply.replaced)
         std::fprintf(stderr, "jaildaemon: replaced the earlier probe %s in jail %s\n",
                      o.probe.title.c_str(), o.probe.jail.c_str());

@@ -17,6 +17,7 @@
 #include <grp.h>
 #include <optional>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sysexits.h>
@@ -117,6 +118,9 @@ int main(int argc, char** argv) {
     ProbeFailure f;
     if (!probe_os_attach(cfg, f))
         fail(f);
+    // -u/-g names, in the jail's own passwd and group (we are in its root).
+    if (jd::IdCheck n = jd::resolve_jail_names(cfg); !n.ok)
+        fail(EX_NOUSER, 0, n.why);
     drop_privileges(cfg);
     if (!probe_os_harden(cfg, f))
         fail(f);
@@ -135,6 +139,8 @@ int main(int argc, char** argv) {
     if (poll(&pfd, 1, 0) != 1 || (pfd.revents & (POLLERR | POLLHUP)))
         _exit(126);
     probe_os_title(title);
+    if (cfg.flags & jd::kProbeLastFailed)
+        setpriority(PRIO_PROCESS, 0, 1);
 
     jd::ProbeStatus ready;
     ready.kind = jd::ProbeReport::ready;

@@ -33,6 +33,11 @@ enum ProbeFlags : std::uint32_t {
     kProbeOwnUser = 1u << 1, // Linux: the jail has its own user namespace
     kProbeUid = 1u << 2,     // uid is set (-u)
     kProbeGid = 1u << 3,     // gid is set (-g)
+    kProbeUser = 1u << 4,    // user holds a name for -u (resolve_jail_names)
+    kProbeGroup = 1u << 5,   // group holds a name for -g
+    // The last run of its command failed: the probe runs at nice 1, the one
+    // bit the jail can read of the outcome (ps -o nice), no new channel.
+    kProbeLastFailed = 1u << 6,
 };
 
 // Daemon -> probe, once, before the probe runs.
@@ -44,6 +49,8 @@ struct ProbeConfig {
     std::uint32_t uid = 0;
     std::uint32_t gid = 0;
     char jail_name[256] = {}; // FreeBSD: checked against the jid before attaching
+    char user[40] = {};       // -u NAME, looked up in the jail's /etc/passwd
+    char group[40] = {};      // -g NAME, in the jail's /etc/group
 };
 
 enum class ProbeReport : std::uint32_t {

@@ -216,6 +216,17 @@ void ProbeLauncher::begin(Queued q) {
         cfg.flags |= kProbeGid;
         cfg.gid = *q.spec.gid;
     }
+    if (q.spec.last_failed)
+        cfg.flags |= kProbeLastFailed;
+    // Names (validated: at most kMaxNameBytes) are looked up by the probe.
+    if (!q.spec.user.empty()) {
+        cfg.flags |= kProbeUser;
+        q.spec.user.copy(cfg.user, sizeof cfg.user - 1);
+    }
+    if (!q.spec.group.empty()) {
+        cfg.flags |= kProbeGroup;
+        q.spec.group.copy(cfg.group, sizeof cfg.group - 1);
+    }
     if (t.name.size() >= sizeof cfg.jail_name) {
         err.set(EX_USAGE_, "jail name " + quoted(t.name) + " is too long");
         asio::post(io_, [this, l, err] { finish(l, -1, err); });

@@ -73,13 +73,46 @@ void put_spec(json::object& o, const ProbeSpec& p) {
     o["command"] = p.command;
     o["title"] = p.title;
     o["respawn"] = respawn_name(p.respawn);
-    if (p.uid)
+    if (!p.user.empty())
+        o["uid"] = p.user;
+    else if (p.uid)
         o["uid"] = *p.uid;
-    if (p.gid)
+    if (!p.group.empty())
+        o["gid"] = p.group;
+    else if (p.gid)
         o["gid"] = *p.gid;
     if (p.cooldown_s)
         o["cooldown"] = *p.cooldown_s;
 }
+
+bool valid_id_name(std::string_view s) {
+    if (s.empty() || s.size() > kMaxNameBytes || s.front() == '-')
+        return false;
+    bool digits = true;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '_' || c == '-' || (c == '$' && i + 1 == s.size());
+        if (!ok)
+            return false;
+        digits = digits && c >= '0' && c <= '9';
+    }
+    return !digits;
+}
+
+namespace {
+// "uid"/"gid": a number up to kMaxUid, or a name string.
+bool read_id(JsonReader& r, const char* key, std::optional<std::uint32_t>& num, std::string& name) {
+    const json::value* v = r.value(key);
+    if (v && v->is_string()) {
+        name = std::string(v->get_string());
+        if (!valid_id_name(name))
+            return r.fail(std::string("\"") + key + "\" must be a number or a user/group name");
+        return true;
+    }
+    return r.u32(key, num, kMaxUid);
+}
+} // namespace
 
 bool read_spec(JsonReader& r, ProbeSpec& p, bool respawn_required) {
     std::string respawn = "none";
@@ -91,7 +124,7 @@ bool read_spec(JsonReader& r, ProbeSpec& p, bool respawn_required) {
         return false;
     if (!respawn_from(respawn, p.respawn))
         return r.fail("\"respawn\" must be \"none\", \"after\" or \"now\"");
-    return r.u32("uid", p.uid, kMaxUid) && r.u32("gid", p.gid, kMaxUid) &&
+    return read_id(r, "uid", p.uid, p.user) && read_id(r, "gid", p.gid, p.group) &&
            r.u32("cooldown", p.cooldown_s, kMaxCooldown);
 }
 
@@ -148,6 +181,11 @@ bool validate(const ProbeSpec& p, Error& err) {
         err.set(EX_DATAERR_, "uid/gid out of range");
         return false;
     }
+    if ((!p.user.empty() && (p.uid || !valid_id_name(p.user))) ||
+        (!p.group.empty() && (p.gid || !valid_id_name(p.group)))) {
+        err.set(EX_DATAERR_, "uid/gid must be a number or a user/group name");
+        return false;
+    }
     if (p.cooldown_s && *p.cooldown_s > kMaxCooldown) {
         err.set(EX_DATAERR_, "cooldown longer than " + std::to_string(kMaxCooldown) + " s");
         return false;
@@ -175,6 +213,8 @@ std::string encode(const Request& r) {
             o["jail"] = r.jail;
         if (!r.title.empty())
             o["title"] = r.title;
+        if (r.all)
+            o["all"] = true;
     }
     return json::serialize(o) + "\n";
 }
@@ -200,6 +240,11 @@ bool decode(std::string_view text, Request& r, Error& err) {
         if (!f.u64("id", r.id, kMaxId) || !f.str("jail", r.jail, kMaxJailBytes, false) ||
             !f.str("title", r.title, kMaxTitleBytes, false))
             return false;
+        if (const json::value* a = r.op == Op::list ? f.value("all") : nullptr) {
+            if (!a->is_bool())
+                return f.fail("\"all\" must be true or false");
+            r.all = a->as_bool();
+        }
         if (!r.title.empty() && !valid_title(r.title, err))
             return false;
         if (!printable(r.jail, false))
@@ -248,6 +293,20 @@ json::array probes_json(const std::vector<ProbeInfo>& probes) {
         q["last_exit"] = p.last_exit ? json::value(*p.last_exit) : json::value(nullptr);
         q["last_signal"] = p.last_signal ? json::value(*p.last_signal) : json::value(nullptr);
         q["last_ms"] = p.last_ms ? json::value(*p.last_ms) : json::value(nullptr);
+        if (p.command_pid)
+            q["command_pid"] = p.command_pid;
+        if (!p.note.empty())
+            q["note"] = p.note;
+        if (!p.user.empty())
+            q["user"] = p.user;
+        if (!p.group.empty())
+            q["group"] = p.group;
+        if (!p.output.empty()) {
+            json::array lines;
+            for (const std::string& l : p.output)
+                lines.emplace_back(l);
+            q["output"] = std::move(lines);
+        }
         a.push_back(std::move(q));
     }
     return a;
@@ -343,6 +402,17 @@ bool decode(std::string_view text, Reply& r, Error& err) {
                     p.last_signal = v->to_number<int>();
                 if (auto v = opt("last_ms"))
                     p.last_ms = v->to_number<std::uint64_t>();
+                if (auto v = opt("command_pid"))
+                    p.command_pid = long(v->to_number<std::int64_t>());
+                if (auto v = opt("note"))
+                    p.note = std::string(v->as_string());
+                if (auto v = opt("user"))
+                    p.user = std::string(v->as_string());
+                if (auto v = opt("group"))
+                    p.group = std::string(v->as_string());
+                if (auto v = opt("output"))
+                    for (const json::value& l : v->as_array())
+                        p.output.emplace_back(l.as_string());
                 r.probes.push_back(std::move(p));
             }
         }

@@ -36,8 +36,20 @@ struct ProbeSpec {
     Respawn respawn = Respawn::none;
     std::optional<std::uint32_t> uid;
     std::optional<std::uint32_t> gid;
+    // -u/-g given as names: resolved by the probe in the jail's own
+    // /etc/passwd and /etc/group. On the wire "uid"/"gid" hold a number or
+    // a name string. A name excludes the number of the same field.
+    std::string user, group;
     std::optional<std::uint32_t> cooldown_s;
+    // Not on the wire nor on disk: set by the daemon when it launches a
+    // probe again after a failed run of its command (kProbeLastFailed).
+    bool last_failed = false;
 };
+
+// A user or group name: 1-32 of [A-Za-z0-9._-] (a trailing "$" allowed),
+// not starting with "-", not all digits (that is a number).
+constexpr std::size_t kMaxNameBytes = 32;
+bool valid_id_name(std::string_view s);
 
 // A per-probe cooldown is at most a day (the daemon's --cooldown too).
 constexpr std::uint32_t kMaxCooldown = 86400;
@@ -54,6 +66,7 @@ struct Request {
     std::optional<std::uint64_t> id; // remove by id
     std::string jail;                // remove by jail (+ title)
     std::string title;
+    bool all = false; // list: also the probes that are gone (history)
 };
 
 // One registered probe as the daemon reports it.
@@ -67,7 +80,7 @@ struct ProbeInfo {
     Respawn respawn = Respawn::none;
     std::optional<std::uint32_t> uid;
     std::optional<std::uint32_t> gid;
-    std::string state; // "waiting", "running", "spawning", "deferred"
+    std::string state; // "waiting", "running", "spawning", "deferred", "gone"
     long pid = 0;      // probe pid as seen by the host, 0 when none
     std::uint64_t triggers = 0;
     std::uint32_t cooldown = 0;           // effective cooldown, seconds
@@ -77,6 +90,10 @@ struct ProbeInfo {
     std::optional<int> last_exit;         // its exit status, or
     std::optional<int> last_signal;       // the signal that ended it
     std::optional<std::uint64_t> last_ms; // how long it ran; unset while it runs
+    long command_pid = 0;                 // host pid of its running command, 0 when none
+    std::string note;                     // why it is as it is (-l -v), may be empty
+    std::string user, group;              // -u/-g given as names
+    std::vector<std::string> output;      // last lines of its command's output
 };
 
 struct Reply {

@@ -326,10 +326,33 @@ TEST_SUITE("protocol") {
         }
     }
 
+    TEST_CASE("uid and gid as names (issue 21)") {
+        Request r;
+        Error err;
+        REQUIRE(jd::decode(add_with("gid", "\"wheel\""), r, err));
+        CHECK(r.probe.group == "wheel");
+        CHECK_FALSE(r.probe.gid);
+        REQUIRE(jd::decode(add_with("uid", "\"www\""), r, err));
+        CHECK(r.probe.user == "www");
+        CHECK_FALSE(r.probe.uid);
+        // Round trip: a name goes out as a string, a number as a number.
+        std::string line = jd::encode(r);
+        CHECK(line.find("\"uid\":\"www\"") != std::string::npos);
+        Request back;
+        REQUIRE(jd::decode(line, back, err));
+        CHECK(back.probe.user == "www");
+        CHECK(jd::valid_id_name("_www$"));
+        CHECK(jd::valid_id_name("a.b-c"));
+        CHECK_FALSE(jd::valid_id_name("123"));
+        CHECK_FALSE(jd::valid_id_name("a$b"));
+        CHECK_FALSE(jd::valid_id_name(""));
+    }
+
     TEST_CASE("unknown keys") {
         refuse(R"({"op":"ping","verbose":true})", "unknown key \"verbose\"");
         refuse(add_with("shell", "\"/bin/bash\""), "unknown key \"shell\"");
-        refuse(R"({"op":"list","jail":"web","all":1})", "unknown key \"all\"");
+        refuse(R"({"op":"list","jail":"web","all":1})", "\"all\" must be true or false");
+        refuse(R"({"op":"remove","id":1,"all":true})", "unknown key \"all\"");
         refuse(R"({"op":"remove","id":1,"force":true})", "unknown key \"force\"");
         // A key of another op is unknown too.
         refuse(R"({"op":"ping","jail":"web"})", "unknown key \"jail\"");
@@ -350,12 +373,15 @@ TEST_SUITE("protocol") {
         refuse(add_with("respawn", "1"), "\"respawn\" must be a string");
         refuse(add_with("respawn", "\"always\""),
                "\"respawn\" must be \"none\", \"after\" or \"now\"");
-        refuse(add_with("uid", "\"0\""), "\"uid\" must be a non-negative integer");
+        refuse(add_with("uid", "\"0\""), "\"uid\" must be a number or a user/group name");
+        refuse(add_with("uid", "\"a b\""), "\"uid\" must be a number or a user/group name");
+        refuse(add_with("gid", "\"-x\""), "\"gid\" must be a number or a user/group name");
+        refuse(add_with("uid", "\"" + std::string(33, 'u') + "\""),
+               "\"uid\" must be a number or a user/group name");
         refuse(add_with("uid", "1.5"), "\"uid\" must be a non-negative integer");
         refuse(add_with("uid", "1.0"), "\"uid\" must be a non-negative integer");
         refuse(add_with("uid", "true"), "\"uid\" must be a non-negative integer");
         refuse(add_with("uid", "null"), "\"uid\" must be a non-negative integer");
-        refuse(add_with("gid", "\"wheel\""), "\"gid\" must be a non-negative integer");
         refuse(R"({"op":"remove","id":"7"})", "\"id\" must be a non-negative integer");
         refuse(R"({"op":"list","jail":["web"]})", "\"jail\" must be a string");
         refuse(R"({"op":"remove","jail":"web","title":5})", "\"title\" must be a string");

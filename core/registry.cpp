@@ -24,6 +24,23 @@ const char* state_name(ProbeState s) {
     }
 }
 
+namespace {
+std::string safe_name(const std::string& s) {
+    std::string out = s;
+    for (char& c : out)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            c = '_';
+    return out;
+}
+} // namespace
+
+bool jail_name_matches(const std::string& want, std::initializer_list<std::string> names) {
+    for (const std::string& n : names)
+        if (!n.empty() && (n == want || safe_name(n) == safe_name(want)))
+            return true;
+    return false;
+}
+
 Probe& Registry::add(ProbeSpec spec, std::shared_ptr<Jail> jail) {
     std::uint64_t id = next_id_++;
     Probe& p = probes_[id];
@@ -90,8 +107,7 @@ void Registry::erase(std::uint64_t id) {
 std::vector<Probe*> Registry::of_jail(const std::string& name) {
     std::vector<Probe*> out;
     for (auto& [id, p] : probes_)
-        if (p.jail->key() == name || p.spec.jail == name ||
-            (!p.spec.label.empty() && p.spec.label == name) || p.jail->name() == name)
+        if (jail_name_matches(name, {p.jail->key(), p.spec.jail, p.spec.label, p.jail->name()}))
             out.push_back(&p);
     return out;
 }
@@ -115,8 +131,15 @@ ProbeInfo Registry::info(const Probe& p, std::uint32_t default_cooldown) const {
     i.respawn = p.spec.respawn;
     i.uid = p.spec.uid;
     i.gid = p.spec.gid;
-    i.state = state_name(p.state);
+    i.user = p.spec.user;
+    i.group = p.spec.group;
+    // True states: "running" while its command runs (a -R probe waits at
+    // the same time: its pid is the probe's, command_pid the command's).
+    i.state = p.command_pid ? "running" : state_name(p.state);
     i.pid = p.pid;
+    i.command_pid = p.command_pid;
+    i.note = p.note;
+    i.output.assign(p.output.begin(), p.output.end());
     i.triggers = p.triggers;
     i.cooldown = p.spec.cooldown_s.value_or(default_cooldown);
     i.cooldown_set = p.spec.cooldown_s.has_value();

@@ -5,6 +5,8 @@
 #include "protocol.hpp"
 
 #include <cstdint>
+#include <deque>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +25,11 @@ enum class ProbeState {
 };
 const char* state_name(ProbeState s);
 
+// Whether a jail named want on the command line is one known by these
+// names: equal, or equal once every character but a letter or digit is
+// "_", as ezjail names its jails ("example.com" is jail "example_com").
+bool jail_name_matches(const std::string& want, std::initializer_list<std::string> names);
+
 struct Probe {
     std::uint64_t id = 0;
     ProbeSpec spec;
@@ -37,6 +44,14 @@ struct Probe {
     // busy): the command runs once when it may, for all such triggers.
     bool pending = false;
     bool deferred_logged = false; // its deferral has its audit line
+    pid_t command_pid = 0;        // host pid of its running command, 0 when none
+    // Why the probe is as it is, for -l -v: "back after a failed run (exit 3)".
+    std::string note;
+    // Kills without a trigger in a row (the backoff of its comeback), and
+    // when its current process was adopted.
+    int kills = 0;
+    std::int64_t since_ms = 0;
+    std::deque<std::string> output; // last lines of its command's output
 };
 
 class Registry {

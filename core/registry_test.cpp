@@ -233,6 +233,19 @@ TEST_SUITE("registry") {
         CHECK(ids(r.all()) == Ids{1, 2, 3, 4});
     }
 
+    TEST_CASE("of_jail: a jail as its manager names it (ezjail's safe name)") {
+        Registry r;
+        auto j = std::make_shared<FakeJail>("jid:5:example_com", "example_com", 5);
+        r.add(spec("example_com", "REBOOT"), j); // 1
+        r.add(spec("42", "REBOOT"), db());       // 2
+        CHECK(ids(r.of_jail("example_com")) == Ids{1});
+        CHECK(ids(r.of_jail("example.com")) == Ids{1});
+        CHECK(r.of_jail("example.org").empty());
+        CHECK(r.of_jail("example").empty());
+        CHECK(jd::jail_name_matches("a-b.c", {"a_b_c"}));
+        CHECK_FALSE(jd::jail_name_matches("", {""}));
+    }
+
     TEST_CASE("info reports the probe") {
         Registry r;
         ProbeSpec s = spec("23", "SNAPSHOT");

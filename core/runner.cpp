@@ -110,6 +110,7 @@ bool Runner::run(const CommandJob& job, std::function<void(const CommandResult&)
         }
     }
     ++running_;
+    last_pid_ = pid;
     // The command leads its own process group: its pid is the group id,
     // valid until we reap it below: every killpg() happens before that.
     pid_t pgid = pid;

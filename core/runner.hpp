@@ -49,10 +49,13 @@ class Runner {
     // be spawned.
     bool run(const CommandJob& job, std::function<void(const CommandResult&)> done, Error& err);
     std::size_t running() const { return running_; }
+    // Host pid of the command the last successful run() started.
+    pid_t last_pid() const { return last_pid_; }
 
   private:
     boost::asio::io_context& io_;
     std::size_t running_ = 0;
+    pid_t last_pid_ = 0;
 };
 
 } // namespace jd

@@ -9,8 +9,18 @@ if [ "$(id -u)" != 0 ]; then
     exit 77
 fi
 build=$top/build-demo
-[ -d "$build" ] || meson setup "$build" "$top" -Dtests=false >/dev/null
-meson compile -C "$build" >/dev/null
+if [ ! -d "$build" ]; then
+    echo "demo.sh: configuring a build in $build (meson setup)"
+    meson setup "$build" "$top" -Dtests=false >/dev/null
+fi
+# The first build takes a minute or two: say so rather than stay silent.
+echo "demo.sh: building jaildaemon and its probe in $build (a minute or two the first time;"
+echo "demo.sh: ninja's output goes to $build/compile.log)"
+if ! meson compile -C "$build" >"$build/compile.log" 2>&1; then
+    echo "demo.sh: the build failed; see $build/compile.log" >&2
+    exit 1
+fi
+echo "demo.sh: built"
 jd=$build/core/jaildaemon
 probe=$build/core/jaildaemon-probe
 

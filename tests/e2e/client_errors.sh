@@ -23,18 +23,27 @@ expect 69 "no jaildaemon is running on $SOCK" jd -c true -j 1 -t X
 expect 64 "one of -D, -c, -l, -x is required" "$JD"
 expect 64 "-c needs -j" jd -c true -t X
 expect 64 "-r and -R exclude each other" jd -c true -j 1 -r -R
-expect 64 "-u wants a number" jd -c true -j 1 -u nobody
+expect 64 "-u wants a number from 0 to 4294967294 or a name" jd -c true -j 1 -u "no body"
 expect 64 "title longer than 128" jd -c true -j 1 -t "$(printf 'A%.0s' $(seq 200))"
 expect 64 "title holds a control" jd -c true -j 1 -t "$(printf 'A\nB')"
 expect 64 "title is empty" jd -c true -j 1 -t ""
 expect 64 "exactly one of -D, -c" "$JD" -D -c true
-expect 64 "title does not go with -D" "$JD" -D -t X
+expect 64 "json does not go with -D" "$JD" -D --json
 expect 64 "unrecognised option" "$JD" --bogus
+check_eq "a usage error is one line with a hint to --help" \
+    "jaildaemon: -c needs -j jid|name: the jail to put the probe in (jaildaemon --help for usage)" \
+    "$("$JD" -c true 2>&1)"
 
 start_daemon
 fat_jail
 jd -c "true" -j "$LEADER" -t KEEP
 check_eq "a probe to keep" 1 "$(probe_count)"
+# The original's contract: -p is ignored in utility mode, with a warning.
+check_eq "-c with -p: registered, with a one-line warning" \
+    "jaildaemon: warning: --pidfile is ignored with -c" \
+    "$(jd -c true -j "$LEADER" -t IGNORED -p "$T/x.pid" 2>&1)"
+check_eq "  registered" 2 "$(probe_count)"
+jd -x -j "$LEADER" -t IGNORED 2>/dev/null
 
 expect 68 "no such jail: no process 4000000" jd -c true -j 4000000 -t X
 expect 68 "is not in a container" jd -c true -j $$ -t X

@@ -40,7 +40,7 @@ check_eq "rc.d: defaults" "load_rc_config jaildaemon
 run_rc_command start
 name=jaildaemon rcvar=jaildaemon_enable enable=NO
 command=$JD_SBINDIR/jaildaemon
-command_args=-D -p /var/run/jaildaemon.pid -f /var/run/jaildaemon.pipe
+command_args=-D -p /var/run/jaildaemon.pid -f /var/run/jaildaemon.pipe --state /var/db/jaildaemon/state.json --log /var/log/jaildaemon.log
 pidfile=/var/run/jaildaemon.pid
 flags=" "$(sh "$T/jaildaemon" start)"
 
@@ -48,15 +48,17 @@ cat >"$RC_CONF" <<'CONF'
 jaildaemon_enable="YES"
 jaildaemon_pidfile="/var/run/jd/jd.pid"
 jaildaemon_socket="/var/run/jd/jd.pipe"
-jaildaemon_flags="--log /var/log/jd.log"
+jaildaemon_state="/var/db/jd/state.json"
+jaildaemon_log="/var/log/jd/jd.log"
+jaildaemon_flags="--cooldown 60"
 CONF
 check_eq "rc.d: rc.conf settings" "load_rc_config jaildaemon
 run_rc_command stop
 name=jaildaemon rcvar=jaildaemon_enable enable=YES
 command=$JD_SBINDIR/jaildaemon
-command_args=-D -p /var/run/jd/jd.pid -f /var/run/jd/jd.pipe
+command_args=-D -p /var/run/jd/jd.pid -f /var/run/jd/jd.pipe --state /var/db/jd/state.json --log /var/log/jd/jd.log
 pidfile=/var/run/jd/jd.pid
-flags=--log /var/log/jd.log" "$(sh "$T/jaildaemon" stop)"
+flags=--cooldown 60" "$(sh "$T/jaildaemon" stop)"
 
 check_eq "systemd: ExecStart" "ExecStart=$JD_SBINDIR/jaildaemon -D -F \$JAILDAEMON_FLAGS" \
     "$(grep '^ExecStart=' "$UNIT")"

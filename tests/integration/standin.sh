@@ -12,9 +12,9 @@
 # never looked at), `jls -j JAIL PARAM...` prints the jid or name of JAIL
 # (jid or name) and `jexec [-l] [-u|-U user] JAIL CMD...` succeeds only for a
 # running JAIL; both fail as the real ones do for any other. pgrep exits
-# $STANDIN_PGREP_EXIT (default 0). Everything else exits $STANDIN_EXIT
-# (default 0) and prints nothing, but for the parts of iocage and pot that
-# keep state (see below).
+# $STANDIN_PGREP_EXIT (default 0), printing pid 4242 when 0. Everything
+# else exits $STANDIN_EXIT (default 0) and prints nothing, but for the parts
+# of iocage and pot that keep state (see below).
 
 me=${0##*/}
 line=$me
@@ -84,6 +84,8 @@ jexec)
     exit "${STANDIN_EXIT:-0}"
     ;;
 pgrep)
+    # A match prints a pid, as the real one does.
+    [ "${STANDIN_PGREP_EXIT:-0}" = 0 ] && echo 4242
     exit "${STANDIN_PGREP_EXIT:-0}"
     ;;
 iocage)

@@ -96,7 +96,7 @@ CASES = [
     ("add: uid 2^64", b'{"op":"add","jail":"1","title":"X","command":"true",'
                       b'"uid":18446744073709551616}\n', None),
     ("add: uid a float", add(uid=1.5), "non-negative integer"),
-    ("add: uid a string", add(uid="0"), "non-negative integer"),
+    ("add: uid a string of digits", add(uid="0"), "must be a number or a user/group name"),
     ("add: uid not in the jail", add(uid=4000000), "not in the jail's /etc/passwd"),
     ("add: gid not in the jail", add(gid=4000000), "not in the jail's /etc/group"),
     ("add: uid 1e400", b'{"op":"add","jail":"1","title":"X","command":"true","uid":1e400}\n',
