@@ -28,7 +28,7 @@ po::options_description describe() {
         ("state", po::value<std::string>(), "with -D: state file that keeps the probes across restarts")
         ("cooldown", po::value<std::string>(), "with -D: default seconds between two runs of one probe's command (default 1, 0: none); with -c: this probe's own")
         ("max-commands", po::value<std::string>(), "with -D: commands running at once (default 8)")
-        ("command-timeout", po::value<std::string>(), "with -D: seconds before a command's process group is killed (default 3600, 0: none)")
+        ("command-timeout", po::value<std::string>(), "with -D: seconds before a command and everything it started are killed (default 3600, 0: none)")
         ("command,c", po::value<std::string>(), "register a probe running COMMAND on trigger")
         ("jail,j", po::value<std::string>(), "jail id or name, pid:N, docker:NAME, podman:NAME, machine:NAME, lxc:NAME")
         ("respawn,r", "respawn the probe after the command completes")
