@@ -33,12 +33,14 @@ def probe(d, title):
 
 
 def cli_pending(d, title):
-    """PENDING column of `jaildaemon -l` for the probe."""
-    r = d.cli("-l")
+    """What `jaildaemon -l -v` says of the probe's pending run: "yes" or "no"."""
+    r = d.cli("-l", "-v")
+    block = None
     for line in r.stdout.splitlines():
-        f = line.split()
-        if T + title in f:
-            return f[8]
+        if line.startswith("probe "):
+            block = '"%s"' % (T + title) in line.split(" in jail ")[0]
+        elif block and line.strip().startswith("pending "):
+            return line.split()[1].rstrip(":")
     return None
 
 
@@ -69,7 +71,8 @@ r = d.add(J, T + "SLOW", SLOW, respawn="none")
 c.ok("register SLOW", r.get("ok"), str(r))
 add(J, "CAP", "none")
 jail.trigger(T + "SLOW")
-c.ok("SLOW runs", jdtest.wait_for(lambda: probe(d, "SLOW") is None, 5))
+c.ok("SLOW runs", jdtest.wait_for(
+    lambda: (probe(d, "SLOW") or {}).get("state") == "running", 5), str(probe(d, "SLOW")))
 jail.trigger(T + "CAP")
 c.ok("CAP deferred by the command cap (-l: pending)", jdtest.wait_for(
     lambda: (probe(d, "CAP") or {}).get("pending") is True, 5), str(probe(d, "CAP")))
