@@ -50,6 +50,22 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+// uid = / gid =: a number up to jd::kMaxUid or a name as jd::valid_id_name
+// has it (1-32 of [A-Za-z0-9._-], a trailing '$', no leading '-', not all
+// digits), as jaildaemon -u/-g take them.
+bool parse_id(std::string_view key, std::string_view v, std::optional<Id>& out, std::string& why) {
+    Id id;
+    if (jd::valid_id_name(v))
+        id.name = v;
+    else if (!jd::parse_number(v, jd::kMaxUid, id.num)) {
+        why = std::string(key) + " must be a number from 0 to 4294967294 or a " +
+              (key == "uid" ? "user" : "group") + " name (at most 32 of A-Z a-z 0-9 . _ -)";
+        return false;
+    }
+    out = id;
+    return true;
+}
+
 std::vector<std::string> words(std::string_view s) {
     std::vector<std::string> out;
     std::istringstream in{std::string(s)};
@@ -149,12 +165,8 @@ bool set_global(Config& cfg, std::string_view key, std::string_view v, std::stri
             return false;
         }
     } else if (key == "uid" || key == "gid") {
-        std::uint32_t id;
-        if (!jd::parse_number(v, jd::kMaxUid, id)) {
-            why = std::string(key) + " must be a number from 0 to 4294967294";
+        if (!parse_id(key, v, key == "uid" ? cfg.uid : cfg.gid, why))
             return false;
-        }
-        (key == "uid" ? cfg.uid : cfg.gid) = id;
     } else if (key == "exclude") {
         cfg.exclude = words(v);
     } else {
@@ -254,12 +266,8 @@ bool set_probe(DeclaredProbe& d, std::string_view key, std::string_view v, std::
         }
         d.cooldown = secs;
     } else if (key == "uid" || key == "gid") {
-        std::uint32_t id;
-        if (!jd::parse_number(v, jd::kMaxUid, id)) {
-            why = std::string(key) + " must be a number from 0 to 4294967294";
+        if (!parse_id(key, v, key == "uid" ? d.uid : d.gid, why))
             return false;
-        }
-        (key == "uid" ? d.uid : d.gid) = id;
     } else if (key == "jails") {
         d.jails = words(v);
         if (d.jails.empty()) {

@@ -18,6 +18,16 @@ namespace jdhook {
 enum class Kind { reboot, snapshot, declared };
 const char* kind_name(Kind k);
 
+// uid = / gid =: a number, or a user or group name that the probe looks up
+// in the jail's own /etc/passwd or /etc/group (never the host's).
+struct Id {
+    std::uint32_t num = 0;
+    std::string name; // set: a name (jd::valid_id_name), num unused
+
+    std::string text() const { return name.empty() ? std::to_string(num) : name; }
+    bool operator==(const Id&) const = default;
+};
+
 // One [MANAGER] section.
 struct Section {
     std::string program;                     // manager program; empty = plugin default
@@ -40,8 +50,8 @@ struct DeclaredProbe {
     std::string command;          // required, a template
     std::string respawn = "none"; // none, after or now (the daemon's -r/-R)
     std::optional<std::uint32_t> cooldown;
-    std::optional<std::uint32_t> uid; // unset: the global uid
-    std::optional<std::uint32_t> gid;
+    std::optional<Id> uid; // unset: the global uid
+    std::optional<Id> gid;
     std::vector<std::string> jails;    // shell globs; empty: every jail
     std::vector<std::string> managers; // empty: every manager
 };
@@ -53,9 +63,9 @@ struct Config {
     std::vector<Kind> probes = {Kind::reboot, Kind::snapshot};
     std::string reboot_title = "REBOOT";
     std::string snapshot_title = "SNAPSHOT";
-    bool title_prefix = false;        // "EZJAIL_REBOOT" instead of "REBOOT"
-    std::optional<std::uint32_t> uid; // probe uid inside the jail
-    std::optional<std::uint32_t> gid;
+    bool title_prefix = false; // "EZJAIL_REBOOT" instead of "REBOOT"
+    std::optional<Id> uid;     // probe uid inside the jail
+    std::optional<Id> gid;
     std::vector<std::string> exclude;        // for every manager
     std::map<std::string, Section> sections; // by manager name
     std::vector<DeclaredProbe> declared;     // [probe NAME], in file order

@@ -63,8 +63,8 @@ TEST_CASE("every key is read") {
     CHECK(c.reboot_title == "HOST REBOOT");
     CHECK(c.snapshot_title == "SNAP");
     CHECK(c.title_prefix);
-    CHECK(c.uid == 1001u);
-    CHECK(c.gid == 0u);
+    CHECK(c.uid == Id{1001, ""});
+    CHECK(c.gid == Id{0, ""});
     CHECK(c.exclude == std::vector<std::string>{"a", "b"});
     const Section& e = c.section("ezjail");
     CHECK(e.program == "/opt/ezjail-admin");
@@ -76,6 +76,26 @@ TEST_CASE("every key is read") {
     CHECK(c.section("jail").dataset == "zroot/jails/{name}");
 }
 
+TEST_CASE("uid and gid: a number or a name of the jail's") {
+    Config c;
+    std::string err;
+    REQUIRE_MESSAGE(parse_config("uid = www\ngid = wheel\n", "t.conf", c, err), err);
+    CHECK(c.uid == Id{0, "www"});
+    CHECK(c.gid == Id{0, "wheel"});
+    CHECK(c.uid->text() == "www");
+    // The characters and length jaildaemon -u/-g take: dots, dashes,
+    // underscores, a trailing '$' (Samba machine accounts), 32 bytes.
+    const std::string longest(32, 'u');
+    REQUIRE_MESSAGE(parse_config("uid = _pkg-1.x$\ngid = " + longest + "\n", "t.conf", c, err),
+                    err);
+    CHECK(c.uid == Id{0, "_pkg-1.x$"});
+    CHECK(c.gid == Id{0, longest});
+    // All digits is a number, however it could be spelled as a name.
+    REQUIRE_MESSAGE(parse_config("uid = 0080\n", "t.conf", c, err), err);
+    CHECK(c.uid == Id{80, ""});
+    CHECK(c.uid->text() == "80");
+}
+
 TEST_CASE("bad input is a clear error with file and line") {
     CHECK(parse_err("bogus = 1\n") ==
           "t.conf:1: unknown key \"bogus\" (known here: socket jls zfs probes reboot_title "
@@ -83,9 +103,16 @@ TEST_CASE("bad input is a clear error with file and line") {
     CHECK(parse_err("\n[ezjail]\nbogus = 1\n")
               .rfind("t.conf:3: unknown key \"bogus\" in [ezjail]", 0) == 0);
     CHECK(parse_err("[lxd]\n").rfind("t.conf:1: unknown section [lxd]", 0) == 0);
-    CHECK(parse_err("uid = -1\n") == "t.conf:1: uid must be a number from 0 to 4294967294");
-    CHECK(parse_err("uid = 4294967295\n") == "t.conf:1: uid must be a number from 0 to 4294967294");
-    CHECK(parse_err("gid = root\n") == "t.conf:1: gid must be a number from 0 to 4294967294");
+    const std::string uid_err = "uid must be a number from 0 to 4294967294 or a user name "
+                                "(at most 32 of A-Z a-z 0-9 . _ -)";
+    CHECK(parse_err("uid = -1\n") == "t.conf:1: " + uid_err);
+    CHECK(parse_err("uid = 4294967295\n") == "t.conf:1: " + uid_err);
+    CHECK(parse_err("uid = www data\n") == "t.conf:1: " + uid_err);
+    CHECK(parse_err("uid = ../www\n") == "t.conf:1: " + uid_err);
+    CHECK(parse_err("uid = " + std::string(33, 'a') + "\n") == "t.conf:1: " + uid_err);
+    CHECK(parse_err("uid = $www\n") == "t.conf:1: " + uid_err);
+    CHECK(parse_err("\ngid = -wheel\n") == "t.conf:2: gid must be a number from 0 to 4294967294 "
+                                           "or a group name (at most 32 of A-Z a-z 0-9 . _ -)");
     CHECK(parse_err("title_prefix = maybe\n") == "t.conf:1: title_prefix must be yes or no");
     CHECK(parse_err("probes = reboot restart\n") ==
           "t.conf:1: unknown probe \"restart\" (known: reboot, snapshot, both, none)");

@@ -175,10 +175,16 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
         req.probe.respawn = !p.respawn      ? jd::Respawn::none
                             : p.respawn_now ? jd::Respawn::now
                                             : jd::Respawn::after;
-        if (p.uid)
-            req.probe.uid = *p.uid;
-        if (p.gid)
-            req.probe.gid = *p.gid;
+        // A name goes on the wire as a string: the probe looks it up in
+        // the jail's own passwd and group.
+        if (p.uid && p.uid->name.empty())
+            req.probe.uid = p.uid->num;
+        else if (p.uid)
+            req.probe.user = p.uid->name;
+        if (p.gid && p.gid->name.empty())
+            req.probe.gid = p.gid->num;
+        else if (p.gid)
+            req.probe.group = p.gid->name;
         req.probe.cooldown_s = p.cooldown;
         jd::Error e;
         if (!jd::validate(req.probe, e))

@@ -157,9 +157,9 @@ std::string as_command_line(const Plan& plan, const PlannedProbe& p) {
     if (p.respawn)
         s += p.respawn_now ? " -R" : " -r";
     if (p.uid)
-        s += " -u " + std::to_string(*p.uid);
+        s += " -u " + p.uid->text();
     if (p.gid)
-        s += " -g " + std::to_string(*p.gid);
+        s += " -g " + p.gid->text();
     if (p.cooldown)
         s += " --cooldown " + std::to_string(*p.cooldown);
     s += " -t " + shell_quote(p.title);

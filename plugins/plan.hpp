@@ -18,8 +18,8 @@ struct PlannedProbe {
     std::string title;
     std::string command;
     bool respawn = false; // REBOOT: no (the restarted jail gets new probes)
-    std::optional<std::uint32_t> uid;
-    std::optional<std::uint32_t> gid;
+    std::optional<Id> uid;
+    std::optional<Id> gid;
     // Least seconds between two triggers (--cooldown): what the manager's
     // snapshot naming needs; unset for REBOOT.
     std::optional<std::uint32_t> cooldown;

@@ -53,7 +53,7 @@ TEST_CASE("a [probe] section is read whole") {
     CHECK(d.title == "UPDATE_ROUTING");
     CHECK(d.respawn == "after");
     CHECK(d.cooldown == 5u);
-    CHECK(d.uid == 80u);
+    CHECK(d.uid == Id{80, ""});
     CHECK_FALSE(d.gid.has_value());
     CHECK(d.jails == std::vector<std::string>{"web*", "mail.example.com"});
     CHECK(d.managers == std::vector<std::string>{"ezjail", "bastille"});
@@ -106,6 +106,17 @@ TEST_CASE("respawn now is -R; the global uid and gid apply unless the section se
                           "jaildaemon -c '/sbin/ifconfig tun7 up' -j 7 -R -u 5 -g 0 -t TUN"});
 }
 
+TEST_CASE("a name for uid or gid is shown as the name, in the section or global") {
+    Plan p;
+    std::string err;
+    REQUIRE(plan("uid = www\nprobes = reboot\n[probe t]\ntitle = TUN\ncommand = /bin/true\n"
+                 "uid = 80\ngid = wheel\n",
+                 "jail", "vpn", p, err));
+    CHECK(lines(p) ==
+          std::vector<std::string>{"jaildaemon -c 'service jail restart vpn' -j 7 -u www -t REBOOT",
+                                   "jaildaemon -c /bin/true -j 7 -u 80 -g wheel -t TUN"});
+}
+
 TEST_CASE("nothing from the jail: {name} is quoted, the command is the host's template") {
     Plan p;
     std::string err;
@@ -124,8 +135,9 @@ TEST_CASE("bad [probe] sections: one line with file and line") {
     CHECK(parse_err("[probe a]\ntitle = A\ncommand = x {ip}\n").rfind("t.conf:3: ", 0) == 0);
     CHECK(parse_err("[probe a]\ntitle = A\ncommand = x\nmanagers = ezjail nope\n") ==
           "t.conf:4: unknown manager \"nope\" (see: jaildaemon-hook list)");
-    CHECK(parse_err("[probe a]\ntitle = A\ncommand = x\nuid = www\n") ==
-          "t.conf:4: uid must be a number from 0 to 4294967294");
+    CHECK(parse_err("[probe a]\ntitle = A\ncommand = x\nuid = www:www\n") ==
+          "t.conf:4: uid must be a number from 0 to 4294967294 or a user name (at most 32 of "
+          "A-Z a-z 0-9 . _ -)");
     CHECK(parse_err("[probe a]\ntitle = A\ncommand = x\ncooldown = 99999\n") ==
           "t.conf:4: cooldown must be a number of seconds from 0 to 86400");
     CHECK(parse_err("[probe a]\ntitle = A\ncommand = x\nsnapshot = y\n")

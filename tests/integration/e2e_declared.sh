@@ -4,7 +4,8 @@
 # Bastille's exec.poststart line call the real hook, with the manager's name
 # for the jail in their command; a trigger from inside the jail runs that
 # command on the host; stop removes them; a bad section fails check and
-# the dry run with one line naming the file and line.
+# the dry run with one line naming the file and line. uid = and gid = name a
+# user and group that only the jail's own /etc/passwd and /etc/group have.
 # shellcheck source=tests/integration/lib.sh
 . "$JD_SRC/tests/integration/lib.sh"
 # shellcheck source=tests/integration/e2e_lib.sh
@@ -12,6 +13,21 @@
 
 e2e_start example_com
 echo "web01 $LEADER" >>"$STANDIN_JAILS"
+# The jail's own passwd and group, bound over the host's inside its private
+# mount namespace: jdroutes and jdrgrp exist there only.
+printf 'root:x:0:0:root:/root:/bin/sh\njdroutes:x:4321:4322::/nonexistent:/bin/false\n' >"$T/passwd"
+printf 'wheel:x:0:root\njdrgrp:x:4323:\n' >"$T/group"
+nsenter -t "$LEADER" -m mount --bind "$T/passwd" /etc/passwd &&
+    nsenter -t "$LEADER" -m mount --bind "$T/group" /etc/group
+check_eq "the jail has its own passwd and group" 0 $?
+check "jdroutes is not a host user" sh -c '! grep -q "^jdroutes:" /etc/passwd'
+# Real uid and gid of a probe, by title, from /proc on the host.
+probe_ids() {
+    pid=$(jd -l --json | python3 -c '
+import json, sys
+print(next(p["pid"] for p in json.load(sys.stdin) if p["title"] == sys.argv[1]))' "$1")
+    awk '/^Uid:/ {u=$2} /^Gid:/ {g=$2} END {print u "/" g}' "/proc/$pid/status"
+}
 ADMIN=$(e2e_manager ezjail-admin)
 BASTILLE=$(e2e_manager bastille)
 # The host command of the declared probe: records its arguments.
@@ -31,6 +47,8 @@ title = UPDATE_ROUTING
 command = $T/host/reload_routing_table.sh {name} {jid}
 respawn = after
 cooldown = 0
+uid = jdroutes
+gid = jdrgrp
 jails = web* example.com
 managers = ezjail bastille
 [probe elsewhere]
@@ -48,7 +66,7 @@ check_eq "check: the configuration is valid" "$T/hook.conf: ok" "$("$T/hook" che
 check_eq "-n start shows the declared probe after the built-in ones" \
     "jaildaemon -c '$ADMIN onerestart example_com' -j $LEADER -t REBOOT
 jaildaemon -c '$ADMIN snapshot example_com' -j $LEADER -r --cooldown 60 -t SNAPSHOT
-jaildaemon -c '$T/host/reload_routing_table.sh example_com $LEADER' -j $LEADER -r --cooldown 0 -t UPDATE_ROUTING" \
+jaildaemon -c '$T/host/reload_routing_table.sh example_com $LEADER' -j $LEADER -r -u jdroutes -g jdrgrp --cooldown 0 -t UPDATE_ROUTING" \
     "$(cat "$T/out")"
 check_eq "-n registers nothing" 0 "$(probe_count)"
 JAILDAEMON_HOOK=$T/hook sh "$JD_GLUE_DIR/jaildaemon-ezjail-poststart" "$LEADER" example_com >"$T/out" 2>&1
@@ -61,6 +79,8 @@ check_eq "ezjail: the declared probe's command carries the safe name and the jid
 SNAPSHOT after $ADMIN snapshot example_com
 UPDATE_ROUTING after $T/host/reload_routing_table.sh example_com $LEADER" "$(probes)"
 check "UPDATE_ROUTING visible inside the jail" in_jail sh -c 'ps -eo args | grep -qx UPDATE_ROUTING'
+check_eq "uid = NAME, gid = NAME: the probe runs as the jail's jdroutes/jdrgrp" \
+    "4321/4323" "$(probe_ids UPDATE_ROUTING)"
 in_jail pkill -HUP -f '^UPDATE_ROUTING$'
 check "the trigger from inside ran the host command" wait_for 10 test -s "$T/routes.log"
 check_eq "with the host's arguments" "example_com $LEADER" "$(cat "$T/routes.log" 2>/dev/null)"

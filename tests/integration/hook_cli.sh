@@ -73,6 +73,10 @@ jaildaemon -c 'zfs snapshot -r tank/ez/example_com@manual-23' -j 23 -r -u 1001 -
 out=$("$H" -C "$T/full.conf" -n start bastille web01)
 check_eq "per-manager probes" \
     "jaildaemon -c 'bastille restart web01' -j 7 -u 1001 -g 1002 -t BASTILLE_REBOOT" "$out"
+printf 'probes = reboot\nuid = www\ngid = wheel\n' >"$T/names.conf"
+out=$("$H" -C "$T/names.conf" -n start bastille web01)
+check_eq "uid and gid as names of the jail's" \
+    "jaildaemon -c 'bastille restart web01' -j 7 -u www -g wheel -t REBOOT" "$out"
 out=$("$H" -C "$T/full.conf" -n start ezjail build.example.com 9)
 check_eq "excluded jail: no probes" \
     "jaildaemon-hook: ezjail jail build.example.com is excluded by the configuration; no probes" "$out"
@@ -138,11 +142,11 @@ check_eq "stop without daemon, hook mode: exit 0" 0 $?
 "$H" -C /dev/null -f "$NOSOCK" stop bastille web01 >"$T/out" 2>"$T/err"
 check_eq "stop without daemon: EX_UNAVAILABLE" 69 $?
 
-printf 'probes = reboot\nuid = root\n' >"$T/bad.conf"
+printf 'probes = reboot\nuid = www data\n' >"$T/bad.conf"
 "$H" -C "$T/bad.conf" -n start ezjail example.com 23 >"$T/out" 2>"$T/err"
 check_eq "bad config: EX_CONFIG" 78 $?
 check_eq "bad config: file, line and reason" \
-    "jaildaemon-hook: $T/bad.conf:2: uid must be a number from 0 to 4294967294" "$(cat "$T/err")"
+    "jaildaemon-hook: $T/bad.conf:2: uid must be a number from 0 to 4294967294 or a user name (at most 32 of A-Z a-z 0-9 . _ -)" "$(cat "$T/err")"
 "$H" --hook -C "$T/bad.conf" start ezjail example.com 23 >"$T/out" 2>"$T/err"
 check_eq "bad config, hook mode: exit 0" 0 $?
 # Titles: the daemon's rule decides, with -n too. A non-ASCII title was once
