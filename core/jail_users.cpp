@@ -49,9 +49,9 @@ std::string_view field(std::string_view line, int idx) {
     return line.substr(0, line.find(':'));
 }
 
-// Find a line whose field id_field equals id; *other gets field other_field.
-bool find_id(const std::string& text, int id_field, std::uint32_t id, int other_field,
-             std::uint32_t* other) {
+// Whether match holds for one entry of text, a passwd(5) or group(5) file:
+// its lines but blank ones, comments and NIS "+"/"-" entries, in order.
+template <class F> bool any_entry(const std::string& text, F match) {
     std::string_view all(text);
     while (!all.empty()) {
         auto nl = all.find('\n');
@@ -59,29 +59,28 @@ bool find_id(const std::string& text, int id_field, std::uint32_t id, int other_
         all.remove_prefix(nl == std::string_view::npos ? all.size() : nl + 1);
         if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-')
             continue;
-        std::uint32_t v;
-        if (!to_u32(field(line, id_field), v) || v != id)
-            continue;
-        if (other && !to_u32(field(line, other_field), *other))
-            continue;
-        return true;
+        if (match(line))
+            return true;
     }
     return false;
 }
 
+// Find a line whose field id_field equals id; *other gets field other_field.
+bool find_id(const std::string& text, int id_field, std::uint32_t id, int other_field,
+             std::uint32_t* other) {
+    return any_entry(text, [&](std::string_view line) {
+        std::uint32_t v;
+        if (!to_u32(field(line, id_field), v) || v != id)
+            return false;
+        return !other || to_u32(field(line, other_field), *other);
+    });
+}
+
 // The field id_field of the line whose first field is name.
 bool find_name(const std::string& text, std::string_view name, int id_field, std::uint32_t& id) {
-    std::string_view all(text);
-    while (!all.empty()) {
-        auto nl = all.find('\n');
-        std::string_view line = all.substr(0, nl);
-        all.remove_prefix(nl == std::string_view::npos ? all.size() : nl + 1);
-        if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-')
-            continue;
-        if (field(line, 0) == name && to_u32(field(line, id_field), id))
-            return true;
-    }
-    return false;
+    return any_entry(text, [&](std::string_view line) {
+        return field(line, 0) == name && to_u32(field(line, id_field), id);
+    });
 }
 
 IdCheck refuse_name(const char* fmt, const char* name) {

@@ -95,6 +95,17 @@ std::optional<int> bad_name(const jdhook::Manager& m, const std::string& name) {
     return fail(jd::EX_USAGE_, "bad jail name \"" + name + "\": " + why);
 }
 
+// Looks up the jid of the manager's jail name as the config says; jid gets
+// it when found.
+jdhook::Lookup running_jid(const jdhook::Config& cfg, const jdhook::Manager& m,
+                           const std::string& name, std::optional<long>& jid, std::string& err) {
+    long v = 0;
+    auto r = jdhook::lookup_jid(cfg.jls, m.jail_name(name), v, err);
+    if (r == jdhook::Lookup::found)
+        jid = v;
+    return r;
+}
+
 int do_list() {
     for (const auto& m : jdhook::managers()) {
         jdhook::Section none, with_dataset;
@@ -130,10 +141,8 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
     } else {
         if (auto rc = bad_name(m, name))
             return *rc;
-        long v = 0;
-        switch (jdhook::lookup_jid(cfg.jls, m.jail_name(name), v, err)) {
+        switch (running_jid(cfg, m, name, jid, err)) {
         case jdhook::Lookup::found:
-            jid = v;
             break;
         case jdhook::Lookup::unknown_jail:
             // A preview of a jail that is not running: its jid is not known
@@ -270,10 +279,8 @@ int do_status(const Options& o, const jdhook::Config& cfg, const jdhook::Manager
     // does, and either matches.
     std::string err;
     std::optional<long> jid;
-    long v = 0;
-    switch (jdhook::lookup_jid(cfg.jls, m.jail_name(name), v, err)) {
+    switch (running_jid(cfg, m, name, jid, err)) {
     case jdhook::Lookup::found:
-        jid = v;
         break;
     case jdhook::Lookup::unknown_jail:
         std::printf("%s: not running\n", name.c_str());

@@ -5,20 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 
-# expect CODE PATTERN COMMAND...: exit code and a one-line message.
-expect() {
-    local code=$1 pattern=$2
-    shift 2
-    local out rc
-    out=$("$@" 2>&1 >/dev/null)
-    rc=$?
-    if [ "$rc" = "$code" ] && printf '%s\n' "$out" | head -1 | grep -q -- "$pattern"; then
-        ok "exit $code: $pattern"
-    else
-        not_ok "expected exit $code and /$pattern/ from [$*], got exit $rc: $out"
-    fi
-}
-
 expect 69 "no jaildaemon is running on $SOCK" jd -c true -j 1 -t X
 expect 64 "one of -D, -c, -l, -x is required" "$JD"
 expect 64 "-c needs -j" jd -c true -t X

@@ -73,6 +73,20 @@ check() { # check DESCRIPTION COMMAND...
 check_eq() { # check_eq DESCRIPTION EXPECTED ACTUAL
     if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: expected [$2], got [$3]"; fi
 }
+# expect CODE PATTERN COMMAND...: COMMAND exits CODE and the first line of
+# its stderr matches PATTERN.
+expect() {
+    local code=$1 pattern=$2
+    shift 2
+    local out rc
+    out=$("$@" 2>&1 >/dev/null)
+    rc=$?
+    if [ "$rc" = "$code" ] && printf '%s\n' "$out" | head -1 | grep -q -- "$pattern"; then
+        ok "exit $code: $pattern"
+    else
+        not_ok "expected exit $code and /$pattern/ from [$*], got exit $rc: $out"
+    fi
+}
 finish() {
     if [ "$FAILS" != 0 ]; then
         echo "$FAILS check(s) failed"

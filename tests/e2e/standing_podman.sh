@@ -10,6 +10,8 @@
 # unique name: others run podman here too.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=standing_lib.sh
+. "$(dirname "$0")/standing_lib.sh"
 need_root
 HOOK=${JD_HOOK:?JD_HOOK not set}
 JSON=${JD_PODMAN_JSON:?JD_PODMAN_JSON not set}
@@ -20,6 +22,7 @@ for tool in podman runc busybox; do
     }
 done
 
+MGR=podman
 NAME=jdst$$
 CONTAINERS_CONF=$T/containers.conf
 export CONTAINERS_CONF
@@ -44,36 +47,15 @@ h["hook"]["args"][-2:-2] = ["-C", sys.argv[3]]
 json.dump(h, sys.stdout)
 PY
 start_daemon
-cat >"$T/hook.conf" <<CONF
-socket = $SOCK
-[podman]
-program = env CONTAINERS_CONF=$CONTAINERS_CONF $PM
-[probe routes]
-title = ROUTES
-command = echo {name} {jid} >>$T/effect
-respawn = after
-jails = jdst*
-managers = lxc podman
-CONF
-check_eq "hook check" "$T/hook.conf: ok" "$("$HOOK" -C "$T/hook.conf" check 2>&1)"
+standing_conf "env CONTAINERS_CONF=$CONTAINERS_CONF $PM"
 
 R=$T/rootfs
 mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/sys" "$R/tmp" "$R/etc"
 cp "$(command -v busybox)" "$R/busybox"
 for c in sh sleep ps kill pidof; do ln -s /busybox "$R/bin/$c"; done
 
-listing() {
-    jd -l --json | python3 -c '
-import json, sys
-for p in sorted(json.load(sys.stdin), key=lambda p: p["title"]):
-    print(p["title"], p["jail"], p["pid"] > 0)'
-}
-both_up() {
-    [ "$(listing)" = "REBOOT podman:$NAME True
-ROUTES podman:$NAME True" ]
-}
 init_pid() { pm inspect --format '{{.State.Pid}}' "$NAME"; }
-trigger() { pm exec "$NAME" /busybox sh -c "kill -HUP \$(pidof $1)"; }
+inside() { pm exec "$NAME" /busybox "$@"; }
 
 # A container without the annotation is left alone.
 pm run -d --name "${NAME}x" --network=none --rootfs "$R" /busybox sleep 600 >"$T/run.log" 2>&1
@@ -85,30 +67,13 @@ pm run -d --name "$NAME" --annotation "jaildaemon=$NAME" --network=none --rootfs
     /busybox sleep 600 >"$T/run.log" 2>&1
 check_eq "podman run --annotation jaildaemon=NAME" 0 $?
 check "after the start: REBOOT and ROUTES, labelled podman:NAME, up" wait_for 15 both_up
-first=$(init_pid)
-check "ROUTES is visible inside the container" pm exec "$NAME" /busybox sh -c 'ps | grep -q "[R]OUTES"'
-trigger ROUTES
-check "ROUTES from inside runs its host command" wait_for 10 test -s "$T/effect"
-check_eq "with the container's name and its init's pid" "$NAME $first" "$(head -1 "$T/effect")"
-check "ROUTES came back (respawn after)" wait_for 10 both_up
+standing_started
 
 # REBOOT from inside: the daemon runs podman restart; poststop removes the
 # probes, poststart registers them again in the new container.
-t0=$(date +%s%N)
-trigger REBOOT
-check "the container restarted (a new init)" wait_for 60 \
+standing_reboot restart \
     bash -c "p=\$($PM inspect --format '{{.State.Pid}}' '$NAME' 2>/dev/null); [ -n \"\$p\" ] && [ \"\$p\" != 0 ] && [ \"\$p\" != '$first' ]"
-second=$(init_pid)
-check "after the restart: REBOOT and ROUTES again, nothing run by hand" wait_for 30 both_up
-echo "# REBOOT trigger to both probes back: $((($(date +%s%N) - t0) / 1000000)) ms"
-check_eq "two probes, not more" 2 "$(probe_count)"
-: >"$T/effect"
-trigger ROUTES
-check "ROUTES of the new container runs" wait_for 10 test -s "$T/effect"
-check_eq "with the new init's pid" "$NAME $second" "$(head -1 "$T/effect")"
 
 pm stop -t 0 "$NAME" >/dev/null 2>&1
-check "after the stop: no probes left" wait_for 15 count_is 0
-check "the poststop hook asked the daemon to remove ROUTES" grep -Eq \
-    "\"ROUTES\" in jail podman:$NAME removed|no probe matches jail podman:$NAME title ROUTES" "$LOG"
+standing_stopped poststop
 finish

@@ -5,6 +5,7 @@
 #include "command_spawn.hpp"
 #include "jail.hpp"
 #include "probe_spawn.hpp"
+#include "sim_jail.hpp"
 
 #include <doctest/doctest.h>
 
@@ -17,55 +18,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
-
-namespace {
-
-// A namespace jail registered as jid 5, "backendjail", in a private
-// registry ($FBSDSIM_ROOT).
-struct SimJail {
-    std::string root;
-    pid_t unshare = 0, leader = 0;
-    SimJail() {
-        char tmpl[] = "/tmp/fbsdsim-backend.XXXXXX";
-        root = mkdtemp(tmpl);
-        setenv("FBSDSIM_ROOT", root.c_str(), 1);
-        mkdir((root + "/jails").c_str(), 0755);
-        const char* argv[] = {"unshare",      "--pid", "--mount", "--fork",
-                              "--mount-proc", "sleep", "600",     nullptr};
-        REQUIRE(posix_spawnp(&unshare, "unshare", nullptr, nullptr, const_cast<char**>(argv),
-                             environ) == 0);
-        for (int i = 0; i < 200 && leader == 0; ++i) {
-            usleep(20000);
-            FILE* p = popen(("pgrep -P " + std::to_string(unshare) + " -x sleep").c_str(), "r");
-            if (p != nullptr && std::fscanf(p, "%d", &leader) != 1)
-                leader = 0;
-            if (p != nullptr)
-                pclose(p);
-        }
-        REQUIRE(leader > 0);
-        std::string cmd = "echo \"backendjail " + std::to_string(leader) +
-                          " $(sed 's/.*) //' /proc/" + std::to_string(leader) +
-                          "/stat | cut -d' ' -f20)\" > " + root + "/jails/5";
-        REQUIRE(std::system(cmd.c_str()) == 0);
-    }
-    void remove() {
-        if (unshare > 0) {
-            kill(leader, SIGKILL);
-            waitpid(unshare, nullptr, 0);
-            unshare = 0;
-        }
-    }
-    ~SimJail() {
-        remove();
-        std::system(("rm -rf " + root).c_str());
-        unsetenv("FBSDSIM_ROOT");
-        unsetenv("FBSDSIM_KERNEL");
-    }
-};
-
-} // namespace
 
 TEST_SUITE("freebsd-backend") {
 
@@ -82,7 +34,7 @@ TEST_SUITE("freebsd-backend") {
 
     TEST_CASE("a jail removed after it was resolved: gone, and no launch target") {
         for (const char* kernel : {"15", "14"}) {
-            SimJail j;
+            SimJail j(5, "backendjail", "backend", {});
             setenv("FBSDSIM_KERNEL", kernel, 1);
             jd::Error err;
             auto jail = jd::open_jail("backendjail", jd::JailOptions{}, err);

@@ -7,19 +7,6 @@
 . "$(dirname "$0")/../e2e/lib.sh"
 need_root
 
-expect() {
-    local code=$1 pattern=$2
-    shift 2
-    local out rc
-    out=$("$@" 2>&1 >/dev/null)
-    rc=$?
-    if [ "$rc" = "$code" ] && printf '%s\n' "$out" | head -1 | grep -q -- "$pattern"; then
-        ok "exit $code: $pattern"
-    else
-        not_ok "expected exit $code and /$pattern/ from [$*], got exit $rc: $out"
-    fi
-}
-
 start_daemon
 fat_jail
 jd -c true -j "$JAIL" -t KEEP

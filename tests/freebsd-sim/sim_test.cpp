@@ -2,6 +2,7 @@
 // simulation reproduces (README.md here), each checked against the
 // simulated call. Root: it makes a namespace jail.
 #include "sim.hpp"
+#include "sim_jail.hpp"
 
 #include <sys/event.h>
 #include <sys/jail.h>
@@ -62,50 +63,11 @@ GetResult get(int jid, const char* name, int flags, int desc = -1, bool with_des
     return {rc, errno, jid, nb, em, desc};
 }
 
-// A namespace jail registered as jid 7, name "simjail": its leader's pid.
-struct TestJail {
-    std::string root;
-    pid_t unshare = 0, leader = 0;
-    explicit TestJail(int jid = 7, const char* name = "simjail") {
-        char tmpl[] = "/tmp/fbsdsim-test.XXXXXX";
-        root = mkdtemp(tmpl);
-        setenv("FBSDSIM_ROOT", root.c_str(), 1);
-        mkdir((root + "/jails").c_str(), 0755);
-        const char* argv[] = {"unshare", "--pid",        "--mount", "--uts", "--ipc", "--net",
-                              "--fork",  "--mount-proc", "sleep",   "600",   nullptr};
-        REQUIRE(posix_spawnp(&unshare, "unshare", nullptr, nullptr, const_cast<char**>(argv),
-                             environ) == 0);
-        for (int i = 0; i < 200 && leader == 0; ++i) {
-            usleep(20000);
-            std::string cmd = "pgrep -P " + std::to_string(unshare) + " -x sleep";
-            FILE* p = popen(cmd.c_str(), "r");
-            if (p != nullptr && std::fscanf(p, "%d", &leader) != 1)
-                leader = 0;
-            if (p != nullptr)
-                pclose(p);
-        }
-        REQUIRE(leader > 0);
-        add(jid, name);
-    }
-    void add(int jid, const char* name) {
-        std::string cmd = "start=$(sed 's/.*) //' /proc/" + std::to_string(leader) +
-                          "/stat | cut -d' ' -f20); echo \"" + name + " " + std::to_string(leader) +
-                          " $start\" > " + root + "/jails/" + std::to_string(jid);
-        REQUIRE(std::system(cmd.c_str()) == 0);
-    }
-    void remove() {
-        if (unshare > 0) {
-            kill(leader, SIGKILL);
-            waitpid(unshare, nullptr, 0);
-            unshare = 0;
-        }
-    }
-    ~TestJail() {
-        remove();
-        std::system(("rm -rf " + root).c_str());
-        unsetenv("FBSDSIM_ROOT");
-        unsetenv("FBSDSIM_KERNEL");
-    }
+// A namespace jail with its own hostname, IPC and network too, registered
+// as jid 7, name "simjail" unless told.
+struct TestJail : SimJail {
+    explicit TestJail(int jid = 7, const char* name = "simjail")
+        : SimJail(jid, name, "test", {"--uts", "--ipc", "--net"}) {}
 };
 
 // Run fn in a child; its exit status.

@@ -12,21 +12,12 @@ process per title, pgrep -f).
 
 Prints: crash points N, acknowledged lost 0, loads failed 0, doubled 0."""
 
-import shutil
-import sys
 import time
 
 import inject
-import jdtest
 
-env = jdtest.Env("crash")
+env, every, b = inject.start("crash", "CRASH")
 c = env.checks
-if not shutil.which("strace"):
-    c.ok("strace is installed (scripts/setup.sh)", False)
-    env.finish()
-every = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-jail = env.jail()
-b = inject.Burst(env, jail, "CRASH")
 t0 = time.monotonic()
 
 dry = b.run()

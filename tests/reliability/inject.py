@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 
 import jdtest
@@ -37,6 +38,18 @@ def sample(points, every):
         return list(points)
     off = int(time.time() // 86400) % every
     return [p for i, p in enumerate(points) if i % every == off or i == len(points) - 1]
+
+
+def start(name, tag):
+    """The start of crash_test.py and ioerror_test.py: the test's Env (ended,
+    failed, when strace is missing), EVERY from the command line (1 unless
+    given) and a Burst tagged tag in a new jail."""
+    env = jdtest.Env(name)
+    if not shutil.which("strace"):
+        env.checks.ok("strace is installed (scripts/setup.sh)", False)
+        env.finish()
+    every = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    return env, every, Burst(env, env.jail(), tag)
 
 
 class Burst:

@@ -11,21 +11,12 @@ exactly what was acknowledged.
 
 Prints: faults N, acknowledged wrongly 0, daemon down 0."""
 
-import shutil
-import sys
 import time
 
 import inject
-import jdtest
 
-env = jdtest.Env("ioerror")
+env, every, b = inject.start("ioerror", "IOERR")
 c = env.checks
-if not shutil.which("strace"):
-    c.ok("strace is installed (scripts/setup.sh)", False)
-    env.finish()
-every = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-jail = env.jail()
-b = inject.Burst(env, jail, "IOERR")
 t0 = time.monotonic()
 ERRORS = {"EIO": "Input/output error", "ENOSPC": "No space left on device",
           "EROFS": "Read-only file system"}
