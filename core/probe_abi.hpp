@@ -11,7 +11,8 @@
 //        ProbeStatus messages and closes it once ready. The daemon trusts
 //        nothing from either that it cannot check (probe_launcher.cpp): the
 //        jail may reach the probe and its descriptors.
-//   4    kTargetFd: Linux only, a pidfd of the jail's leader
+//   4    kTargetFd (flag kProbeTargetFd): Linux, a pidfd of the jail's
+//        leader; FreeBSD 15, a jail descriptor of the jail
 // Every other descriptor is closed before exec.
 #pragma once
 
@@ -26,7 +27,7 @@ constexpr int kProbeTriggered = 74;
 constexpr int kStatusFd = 3;
 constexpr int kTargetFd = 4;
 
-constexpr std::uint32_t kProbeAbi = 0x6a640003; // "jd", version 3
+constexpr std::uint32_t kProbeAbi = 0x6a640004; // "jd", version 4
 
 enum ProbeFlags : std::uint32_t {
     kProbeHost = 1u << 0,    // the host pseudo-jail: attach to nothing
@@ -38,6 +39,11 @@ enum ProbeFlags : std::uint32_t {
     // The last run of its command failed: the probe runs at nice 1, the one
     // bit the jail can read of the outcome (ps -o nice), no new channel.
     kProbeLastFailed = 1u << 6,
+    // Descriptor kTargetFd was passed (Linux: the leader's pidfd; FreeBSD 15:
+    // a jail descriptor). The probe goes by this flag, never by what is open
+    // on 4: the report socket it receives lands on the lowest free
+    // descriptor, 4 when none was passed.
+    kProbeTargetFd = 1u << 7,
 };
 
 // Daemon -> probe, once, before the probe runs.

@@ -206,6 +206,8 @@ void ProbeLauncher::begin(Queued q) {
     }
     ProbeConfig cfg;
     cfg.flags = t.flags;
+    if (t.fd >= 0)
+        cfg.flags |= kProbeTargetFd;
     cfg.target = t.target;
     cfg.daemon_pid = std::int32_t(getpid());
     if (q.spec.uid) {

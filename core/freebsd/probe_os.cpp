@@ -48,12 +48,13 @@ void probe_os_first() {
 bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
     if (cfg.flags & jd::kProbeHost)
         return true;
-    // FreeBSD 15: descriptor 4, when open, is a jail descriptor of the very
-    // jail the daemon resolved (freebsd/jail.cpp): it cannot name a later
-    // jail with the same jid, so no jid/name check is needed. It carries
-    // host root's authority over the jail: closed at once, before anything
-    // of the jail's could reach it.
-    if (fcntl(jd::kTargetFd, F_GETFD) != -1) {
+    // FreeBSD 15: descriptor 4, when passed (kProbeTargetFd), is a jail
+    // descriptor of the very jail the daemon resolved (freebsd/jail.cpp): it
+    // cannot name a later jail with the same jid, so no jid/name check is
+    // needed. It carries host root's authority over the jail: closed at once,
+    // before anything of the jail's could reach it. Never judged by what is
+    // open on 4: on 14 the report socket lands there.
+    if (cfg.flags & jd::kProbeTargetFd) {
         int r = jd::freebsd::attach_jail_desc(jd::kTargetFd);
         int e = errno;
         close(jd::kTargetFd);
