@@ -99,10 +99,8 @@ bool make_plan(const Config& cfg, const Manager& m, const std::string& jail,
             // No snapshot command for this manager as configured: say so
             // rather than register a probe that cannot work.
             std::string why_not;
-            if (k == Kind::reboot)
-                why_not = sec.restart ? "restart is empty in [" + m.name() + "]"
-                                      : m.name() + " has no restart command: set restart in [" +
-                                            m.name() + "]";
+            if (k == Kind::reboot) // restart is never empty (hook_config.cpp)
+                why_not = m.name() + " has no restart command: set restart in [" + m.name() + "]";
             else
                 why_not = sec.snapshot ? "snapshot is empty in [" + m.name() + "]"
                                        : m.no_snapshot_reason(sec);

@@ -184,9 +184,4 @@ TEST_CASE("watch: REBOOT and SNAPSHOT only with the commands of [watch]") {
     CHECK(p.probes[1].command == "zfs snapshot -r zroot/jails/web01@jd-7");
     CHECK(p.probes[2].title == "UPDATE_ROUTING");
     CHECK(p.probes[2].command == "/usr/local/bin/reload_routing_table.sh web01");
-
-    // restart set empty: said so.
-    REQUIRE(plan("[watch]\nrestart =\n", "watch", "web01", p, err));
-    REQUIRE(!p.notes.empty());
-    CHECK(p.notes[0] == "no REBOOT probe: restart is empty in [watch]");
 }
