@@ -38,6 +38,9 @@ enum ProbeFlags : std::uint32_t {
     // The last run of its command failed: the probe runs at nice 1, the one
     // bit the jail can read of the outcome (ps -o nice), no new channel.
     kProbeLastFailed = 1u << 6,
+    // FreeBSD 15: descriptor 4 is a jail descriptor of the jail. Said, not
+    // guessed from an open descriptor 4: on 14 the probe may open one there.
+    kProbeJailDesc = 1u << 7,
 };
 
 // Daemon -> probe, once, before the probe runs.

@@ -192,7 +192,7 @@ class FreeBSDJail : public Jail {
                     "jail " + name_ + " (jid " + std::to_string(jid_) + ") is gone or dying");
             return false;
         }
-        t.flags = 0;
+        t.flags = desc_ >= 0 ? kProbeJailDesc : 0;
         t.target = jid_;
         t.name = name_;
         // FreeBSD 15: the probe attaches with jail_attach_jd(2) on this

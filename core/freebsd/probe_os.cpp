@@ -48,12 +48,12 @@ void probe_os_first() {
 bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
     if (cfg.flags & jd::kProbeHost)
         return true;
-    // FreeBSD 15: descriptor 4, when open, is a jail descriptor of the very
+    // FreeBSD 15: descriptor 4, when the daemon says so, is a jail descriptor of the very
     // jail the daemon resolved (freebsd/jail.cpp): it cannot name a later
     // jail with the same jid, so no jid/name check is needed. It carries
     // host root's authority over the jail: closed at once, before anything
     // of the jail's could reach it.
-    if (fcntl(jd::kTargetFd, F_GETFD) != -1) {
+    if (cfg.flags & jd::kProbeJailDesc) {
         int r = jd::freebsd::attach_jail_desc(jd::kTargetFd);
         int e = errno;
         close(jd::kTargetFd);
