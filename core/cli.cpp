@@ -25,6 +25,8 @@ po::options_description describe() {
         ("log", po::value<std::string>(), "with -D: log file of the detached daemon (reopened on SIGHUP)")
         ("syslog", "with -D: log to syslog(3) instead of the log file")
         ("allow-host", "with -D: accept the \"host\" pseudo-jail (development only)")
+        ("watch-jails", po::value<std::string>()->implicit_value(""), "with -D (FreeBSD 15): give every new jail the probes of jaildaemon-hook's [watch] and [probe] sections; =FILE: its configuration")
+        ("hook", po::value<std::string>(), "with --watch-jails: path of the jaildaemon-hook program")
         ("state", po::value<std::string>(), "with -D: state file that keeps the probes across restarts")
         ("cooldown", po::value<std::string>(), "with -D: default seconds between two runs of one probe's command (default 1, 0: none); with -c: this probe's own")
         ("max-commands", po::value<std::string>(), "with -D: commands running at once (default 8)")
@@ -160,7 +162,7 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
     }
     if (has("daemon")) {
         if (!only({"daemon", "foreground", "pidfile", "probe", "log", "syslog", "allow-host",
-                   "state", "cooldown", "max-commands", "command-timeout"},
+                   "state", "cooldown", "max-commands", "command-timeout", "watch-jails", "hook"},
                   "-D", {"jail", "title", "respawn", "respawn-now", "uid", "gid"}))
             return false;
         if (has("foreground") && has("log")) {
@@ -178,6 +180,14 @@ bool parse_cli(const std::vector<std::string>& args, CliOptions& out, Error& err
         d.syslog = has("syslog");
         d.allow_host = has("allow-host");
         d.state_file = has("state") ? str("state") : JAILDAEMON_STATEFILE;
+        d.watch_jails = has("watch-jails");
+        if (d.watch_jails)
+            d.watch_config = str("watch-jails");
+        if (has("hook") && !d.watch_jails) {
+            err.set(EX_USAGE_, "--hook goes only with --watch-jails");
+            return false;
+        }
+        d.hook_path = has("hook") ? str("hook") : JAILDAEMON_HOOK_PATH;
         if (d.state_file.empty() || d.state_file.back() == '/') {
             err.set(EX_USAGE_, "--state wants a file path");
             return false;

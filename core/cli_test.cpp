@@ -120,6 +120,20 @@ TEST_SUITE("cli") {
         CHECK(o.daemon.foreground == true);
     }
 
+    TEST_CASE("-D --watch-jails[=CONFIG] and --hook") {
+        CliOptions o = accept({"-D"});
+        CHECK(o.daemon.watch_jails == false);
+        o = accept({"-D", "--watch-jails"});
+        CHECK(o.daemon.watch_jails == true);
+        CHECK(o.daemon.watch_config.empty()); // the hook's own default
+        CHECK(o.daemon.hook_path.find("jaildaemon-hook") != std::string::npos);
+        o = accept({"-D", "--watch-jails=/etc/w.conf", "--hook", "/opt/jaildaemon-hook"});
+        CHECK(o.daemon.watch_config == "/etc/w.conf");
+        CHECK(o.daemon.hook_path == "/opt/jaildaemon-hook");
+        refuse_exactly({"-D", "--hook", "/opt/h"}, "--hook goes only with --watch-jails");
+        refuse({"-c", "true", "-j", "1", "--watch-jails"}, {"--watch-jails"});
+    }
+
     TEST_CASE("man page: -c 'ezjail-admin restart example.com' -j 23 -t EZJAIL_REBOOT") {
         CliOptions o =
             accept({"-c", "ezjail-admin restart example.com", "-j", "23", "-t", "EZJAIL_REBOOT"});

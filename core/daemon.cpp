@@ -15,6 +15,7 @@
 #include "state.hpp"
 #include "title.hpp"
 #include "unix_socket.hpp"
+#include "watch_jails.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -101,6 +102,10 @@ int run_daemon(const DaemonOptions& opts) {
         if (!opts.foreground)
             std::fprintf(stderr, "jaildaemon: %s\n", corrupt_line.c_str());
     }
+    // Refused here, with one line and before anything is claimed, where
+    // the kernel cannot report new jails (FreeBSD 14, Linux).
+    if (opts.watch_jails && !jail_watch_supported(err))
+        return fail(err);
     if (!claim_socket_path(opts.socket, err))
         return fail(err);
     ProbeImage image;
@@ -140,6 +145,14 @@ int run_daemon(const DaemonOptions& opts) {
                     [&engine](const std::string& line, uid_t peer, Engine::Done done) {
                         engine.handle(line, peer, std::move(done));
                     });
+
+    std::unique_ptr<JailWatch> jail_watch;
+    if (opts.watch_jails) {
+        jail_watch = watch_jails(io, opts, err);
+        if (!jail_watch)
+            return fail(err);
+        log_info("--watch-jails: new jails get the probes of " + opts.hook_path + " start watch");
+    }
 
     asio::signal_set stop_signals(io, SIGTERM, SIGINT);
     stop_signals.async_wait([&](const boost::system::error_code& ec, int sig) {

@@ -17,7 +17,12 @@ struct DaemonOptions {
     bool syslog = false;  // daemon's own lines to syslog(3) instead
     bool allow_host = false;
     std::string state_file; // persisted registry
-    Limits limits;          // cooldown, concurrent commands, command timeout
+    // --watch-jails[=CONFIG]: every new jail gets the standing probes of
+    // `HOOK --hook [-C CONFIG] -f SOCKET start watch NAME JID` (FreeBSD 15).
+    bool watch_jails = false;
+    std::string watch_config; // empty: the hook's default configuration
+    std::string hook_path;    // --hook: jaildaemon-hook
+    Limits limits;            // cooldown, concurrent commands, command timeout
 };
 
 } // namespace jd

@@ -119,8 +119,13 @@ int do_list() {
         }
         auto cd = m.snapshot_cooldown();
         std::printf("%-9s %s\n", m.name().c_str(), m.description().c_str());
-        std::printf("%-9s   program:  %s\n", "", m.default_program().c_str());
-        std::printf("%-9s   restart:  %s\n", "", m.restart_template().c_str());
+        std::string program = m.default_program(), restart = m.restart_template();
+        if (program.empty())
+            program = "none";
+        if (restart.empty())
+            restart = "none: " + m.name() + " has no restart command";
+        std::printf("%-9s   program:  %s\n", "", program.c_str());
+        std::printf("%-9s   restart:  %s\n", "", restart.c_str());
         std::printf("%-9s   snapshot: %s\n", "", snap.c_str());
         if (cd)
             std::printf("%-9s   cooldown: %u s between snapshots\n", "", unsigned(*cd));

@@ -210,6 +210,18 @@ const Manager kManagers[] = {
                   .why_first = "podman container names start with a letter or a digit"},
         .naming = {.jail_is_safe = true, .jail_prefix = "podman:", .label_in_spec = true},
     }),
+    // Any jail of a FreeBSD 15 host, found by the daemon itself
+    // (jaildaemon --watch-jails runs `jaildaemon-hook --hook start watch
+    // NAME JID` for each jail the kernel says appeared). Which manager
+    // started it is not known: no restart or snapshot command unless the
+    // [watch] section names one. The name is the jail(8) name.
+    Manager({
+        .name = "watch",
+        .description = "any jail, found by jaildaemon --watch-jails (FreeBSD 15)",
+        .program = "",
+        .restart = "",
+        .snapshot = "",
+    }),
 };
 
 bool alnum(unsigned char c) {

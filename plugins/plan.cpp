@@ -98,9 +98,13 @@ bool make_plan(const Config& cfg, const Manager& m, const std::string& jail,
         if (tmpl.empty()) {
             // No snapshot command for this manager as configured: say so
             // rather than register a probe that cannot work.
-            plan.notes.push_back("no " + probe_title(cfg, m, k) + " probe: " +
-                                 (sec.snapshot ? "snapshot is empty in [" + m.name() + "]"
-                                               : m.no_snapshot_reason(sec)));
+            std::string why_not;
+            if (k == Kind::reboot) // restart is never empty (hook_config.cpp)
+                why_not = m.name() + " has no restart command: set restart in [" + m.name() + "]";
+            else
+                why_not = sec.snapshot ? "snapshot is empty in [" + m.name() + "]"
+                                       : m.no_snapshot_reason(sec);
+            plan.notes.push_back("no " + probe_title(cfg, m, k) + " probe: " + why_not);
             continue;
         }
         PlannedProbe p;

@@ -168,3 +168,32 @@ TEST_CASE("titles stay unique per jail") {
                      "web", p, err));
     CHECK(err.rfind("t.conf:1: [probe d] command: placeholder {dataset} has no value", 0) == 0);
 }
+
+TEST_CASE("watch: REBOOT and SNAPSHOT only with the commands of [watch]") {
+    Plan p;
+    std::string err;
+    // jaildaemon --watch-jails does not know the jail's manager: nothing
+    // but the declared probes without a [watch] command.
+    REQUIRE(plan(kRoutes, "watch", "web01", p, err));
+    CHECK(p.probes.empty()); // routes names ezjail and bastille only
+    REQUIRE(p.notes.size() == 2);
+    CHECK(p.notes[0] == "no REBOOT probe: watch has no restart command: set restart in [watch]");
+    CHECK(p.notes[1] == "no SNAPSHOT probe: watch has no snapshot command");
+
+    const std::string conf = "[watch]\n"
+                             "restart = service jail restart {name}\n"
+                             "snapshot = zfs snapshot -r zroot/jails/{name}@jd-{jid}\n"
+                             "[probe routes]\n"
+                             "title = UPDATE_ROUTING\n"
+                             "command = /usr/local/bin/reload_routing_table.sh {name}\n"
+                             "managers = watch\n";
+    REQUIRE(plan(conf, "watch", "web01", p, err));
+    REQUIRE(p.probes.size() == 3);
+    CHECK(p.label == "web01");
+    CHECK(p.probes[0].title == "REBOOT");
+    CHECK(p.probes[0].command == "service jail restart web01");
+    CHECK(p.probes[1].title == "SNAPSHOT");
+    CHECK(p.probes[1].command == "zfs snapshot -r zroot/jails/web01@jd-7");
+    CHECK(p.probes[2].title == "UPDATE_ROUTING");
+    CHECK(p.probes[2].command == "/usr/local/bin/reload_routing_table.sh web01");
+}

@@ -1,12 +1,16 @@
 // FREEBSD SIMULATION, tests only (README.md here): kqueue(2) and kevent(2)
 // for the filters core/freebsd/ uses, EVFILT_PROC (NOTE_EXIT) and FreeBSD
-// 15's EVFILT_JAILDESC (NOTE_JAIL_REMOVE), following kqueue(2) and
-// sys/kern/kern_event.c (kqueue_register, kqueue_scan, filt_procattach,
-// filt_proc) and sys/kern/kern_jaildesc.c (jaildesc_kqfilter). A kqueue is
+// 15's EVFILT_JAILDESC (NOTE_JAIL_REMOVE) and EVFILT_JAIL (NOTE_JAIL_CHILD
+// of the host, jid 0), following kqueue(2) and sys/kern/kern_event.c
+// (kqueue_register, kqueue_scan, filt_procattach, filt_proc),
+// sys/kern/kern_jail.c (filt_jailattach, filt_jail) and
+// sys/kern/kern_jaildesc.c (jaildesc_kqfilter). A kqueue is
 // an epoll descriptor: readable when an event is pending, as a kqueue is,
 // so Asio's reactor can watch it. Each watched process is a pidfd in it;
 // a jail descriptor (a pidfd of the jail's leader, jail.cpp) is added as
-// itself.
+// itself. EVFILT_JAIL on the host is an inotify(7) descriptor on the
+// simulation's jail registry (ROOT/jails, sim.hpp): a jail appears when
+// its entry has been written (jail.sh sim_register).
 #include "sim.hpp"
 
 #include <sys/event.h>
@@ -14,11 +18,14 @@
 #include <cerrno>
 #include <climits>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <map>
 #include <mutex>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,7 +38,8 @@ struct Knote {
     unsigned short flags;
     unsigned fflags;
     void* udata;
-    int fd;     // pidfd (EVFILT_PROC, ours to close) or the jail descriptor
+    int fd;     // pidfd (EVFILT_PROC), inotify (EVFILT_JAIL), ours to close,
+                // or the jail descriptor (EVFILT_JAILDESC)
     bool owned; // fd is ours
 };
 
@@ -86,12 +94,34 @@ std::int64_t exit_status(int pidfd) {
     }
 }
 
+// The jails that appeared since the last call: the jids of the registry
+// entries written (IN_CLOSE_WRITE) that inotify reports on fd.
+int appeared(int fd, long& jid) {
+    int count = 0;
+    alignas(struct inotify_event) char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        for (char* p = buf; p < buf + n;) {
+            auto* e = reinterpret_cast<struct inotify_event*>(p);
+            char* end = nullptr;
+            long v = e->len > 0 ? std::strtol(e->name, &end, 10) : 0;
+            if (v > 0 && end != nullptr && *end == '\0') {
+                jid = v;
+                ++count;
+            }
+            p += sizeof(struct inotify_event) + e->len;
+        }
+    }
+    return count;
+}
+
 // kqueue_register for one change; 0 or an errno.
 int apply(int kq, Kqueue& q, const struct kevent& c) {
-    if (c.filter != EVFILT_PROC && c.filter != EVFILT_JAILDESC)
+    if (c.filter != EVFILT_PROC && c.filter != EVFILT_JAILDESC && c.filter != EVFILT_JAIL)
         return EINVAL; // a filter the simulation does not have
-    // kqueue_fo_find: FreeBSD 14 has no EVFILT_JAILDESC: EINVAL.
-    if (c.filter == EVFILT_JAILDESC && fbsdsim::kernel() < 15)
+    // kqueue_fo_find: FreeBSD 14 has neither EVFILT_JAILDESC nor
+    // EVFILT_JAIL (both came with jail descriptors in 15.0): EINVAL.
+    if ((c.filter == EVFILT_JAILDESC || c.filter == EVFILT_JAIL) && fbsdsim::kernel() < 15)
         return EINVAL;
     std::uint64_t key = 0;
     Knote* n = find(q, c.ident, c.filter, &key);
@@ -119,6 +149,23 @@ int apply(int kq, Kqueue& q, const struct kevent& c) {
         k.fd = int(syscall(SYS_pidfd_open, pid_t(c.ident), 0));
         if (k.fd < 0)
             return ESRCH;
+        k.owned = true;
+    } else if (c.filter == EVFILT_JAIL) {
+        // filt_jailattach: ident is a jid, 0 the host (prison0). The
+        // simulation has no nested jails: only the host has children to
+        // report; any other jid is refused as an unknown one (ESRCH).
+        if (c.ident != 0)
+            return ESRCH;
+        std::string dir = fbsdsim::root() + "/jails";
+        ::mkdir(fbsdsim::root().c_str(), 0755);
+        ::mkdir(dir.c_str(), 0755);
+        k.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (k.fd < 0)
+            return ENOMEM;
+        if (inotify_add_watch(k.fd, dir.c_str(), IN_CLOSE_WRITE) < 0) {
+            close(k.fd);
+            return ENOMEM;
+        }
         k.owned = true;
     } else {
         // jaildesc_kqfilter on a jail descriptor; EBADF for a closed
@@ -224,6 +271,19 @@ int kevent(int kq, const struct kevent* changes, int nchanges, struct kevent* ev
                 ev.flags = (k.flags & (EV_ADD | EV_ONESHOT | EV_CLEAR)) | EV_EOF | EV_ONESHOT;
                 ev.fflags = k.fflags & NOTE_EXIT;
                 ev.data = exit_status(k.fd);
+            } else if (k.filter == EVFILT_JAIL) {
+                // filt_jail (kern_jail.c): NOTE_JAIL_CHILD with the new
+                // jail's jid in data; more than one since the last read:
+                // NOTE_JAIL_MULTI and data 0. The knote stays.
+                long jid = 0;
+                int count = appeared(k.fd, jid);
+                if (count == 0 || !(k.fflags & NOTE_JAIL_CHILD))
+                    continue;
+                ev.flags = k.flags & (EV_ADD | EV_ONESHOT | EV_CLEAR);
+                ev.fflags = NOTE_JAIL_CHILD | (count > 1 ? NOTE_JAIL_MULTI : 0);
+                ev.data = count > 1 ? 0 : jid;
+                ++out;
+                continue;
             } else {
                 // jaildesc_kqops_event: on removal EV_EOF | EV_ONESHOT; a
                 // note that asked for no event is dropped (EV_DROP).

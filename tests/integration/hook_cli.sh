@@ -230,9 +230,13 @@ podman    podman containers (Linux); hook: OCI hook (hooks.d), poststart and pos
             program:  podman
             restart:  {program} restart {name}
             snapshot: none: podman has no snapshot command
+watch     any jail, found by jaildaemon --watch-jails (FreeBSD 15)
+            program:  none
+            restart:  none: watch has no restart command
+            snapshot: none: watch has no snapshot command
 placeholders: {program} {name} {safename} {jid} {dataset} {zfs}
 LIST
-check_file "list: all ten managers and their default commands" "$T/want" "$T/out"
+check_file "list: all eleven managers and their default commands" "$T/want" "$T/out"
 check_eq "version" "jaildaemon-hook $JD_VERSION" "$("$H" -V)"
 
 # --- the traps a new user fell into ------------------------------------------

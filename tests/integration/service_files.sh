@@ -22,6 +22,13 @@ load_rc_config() {
     [ -f "$RC_CONF" ] && . "$RC_CONF"
     echo "load_rc_config $1"
 }
+checkyesno() { # rc.subr(8)
+    eval "_value=\$$1"
+    case $_value in
+    [Yy][Ee][Ss] | [Tt][Rr][Uu][Ee] | [Oo][Nn] | 1) return 0 ;;
+    *) return 1 ;;
+    esac
+}
 run_rc_command() {
     echo "run_rc_command $1"
     echo "name=$name rcvar=$rcvar enable=$jaildaemon_enable"
@@ -59,6 +66,13 @@ command=$JD_SBINDIR/jaildaemon
 command_args=-D -p /var/run/jd/jd.pid -f /var/run/jd/jd.pipe --state /var/db/jd/state.json --log /var/log/jd/jd.log
 pidfile=/var/run/jd/jd.pid
 flags=--cooldown 60" "$(sh "$T/jaildaemon" stop)"
+
+cat >"$RC_CONF" <<'CONF'
+jaildaemon_watch_jails="YES"
+CONF
+check_eq "rc.d: jaildaemon_watch_jails" \
+    "command_args=-D -p /var/run/jaildaemon.pid -f /var/run/jaildaemon.pipe --state /var/db/jaildaemon/state.json --log /var/log/jaildaemon.log --watch-jails" \
+    "$(sh "$T/jaildaemon" start | grep '^command_args=')"
 
 check_eq "systemd: ExecStart" "ExecStart=$JD_SBINDIR/jaildaemon -D -F \$JAILDAEMON_FLAGS" \
     "$(grep '^ExecStart=' "$UNIT")"
