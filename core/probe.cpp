@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <grp.h>
 #include <optional>
 #include <poll.h>
@@ -65,6 +66,15 @@ bool read_config(jd::ProbeConfig& cfg, int& report) {
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
             c->cmsg_len == CMSG_LEN(sizeof(int)))
             std::memcpy(&report, CMSG_DATA(c), sizeof report);
+    // The kernel gives it the lowest free descriptor: 4 when the daemon
+    // passed no target there (FreeBSD 14: no jail descriptor), where the
+    // FreeBSD probe would take it for one (freebsd/probe_os.cpp). Moved
+    // above every descriptor of the ABI (probe_abi.hpp).
+    if (report >= 0 && report <= jd::kTargetFd) {
+        int moved = fcntl(report, F_DUPFD_CLOEXEC, jd::kTargetFd + 1);
+        ::close(report);
+        report = moved;
+    }
     return n == ssize_t(sizeof cfg) && !(msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) &&
            cfg.abi == jd::kProbeAbi && cfg.jail_name[sizeof cfg.jail_name - 1] == '\0';
 }

@@ -47,9 +47,11 @@ need_root() {
 cleanup() {
     {
         [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID"
+        # Simulated jails first, while their leaders live: an entry whose
+        # leader is dead is free, and another test may take its jid.
+        for j in "${SIM_JIDS[@]}"; do sim_remove "$j"; done
         for p in "${JAIL_PIDS[@]}"; do kill -9 "$p"; done
         wait
-        for j in "${SIM_JIDS[@]}"; do sim_remove "$j"; done
     } 2>/dev/null
     if [ "$FAILS" != 0 ] || [ -n "${KEEP:-}" ]; then
         echo "--- daemon log ($LOG)"

@@ -13,8 +13,8 @@ start_daemon
 fat_jail
 
 # Genuine: a probe, and a command of the daemon's that runs a while.
-jd -c "touch $T/good-ran" -j "$LEADER" -t GOOD
-jd -c "sleep 6; touch $T/cmd-done" -j "$LEADER" -t CMD
+jd -c "touch $T/good-ran" -j "$JAIL" -t GOOD
+jd -c "sleep 6; touch $T/cmd-done" -j "$JAIL" -t CMD
 G=$(probe_pid GOOD)
 in_jail "$LEADER" pkill -HUP -f '^CMD$'
 C=
@@ -27,13 +27,13 @@ H=$!
 running() { [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != T ]; }
 for victim in "H:$H" "C:$C" "G:$G"; do
     name=${victim%%:*} pid=${victim#*:}
-    jd -c true -j "$LEADER" -t "evil-name-$pid" >>"$T/evil-out" 2>&1
+    jd -c true -j "$JAIL" -t "evil-name-$pid" >>"$T/evil-out" 2>&1
     check "naming $name (pid $pid) as the probe is refused" test $? != 0
     check "$name is alive" kill -0 "$pid"
     check "$name is not stopped" running "$pid"
 done
 for lie in evil-forge-ready evil-forge-child evil-text; do
-    jd -c true -j "$LEADER" -t "$lie" >>"$T/evil-out" 2>&1
+    jd -c true -j "$JAIL" -t "$lie" >>"$T/evil-out" 2>&1
     check "$lie is refused" test $? != 0
 done
 check_eq "no lie became a probe" 0 "$(jd -l --json | grep -c evil)"

@@ -12,7 +12,7 @@ import jdtest
 env = jdtest.Env("deferred")
 c = env.checks
 jail = env.jail()
-J = str(jail.leader)
+J = jail.spec
 jail2 = env.jail()
 out = os.path.join(env.tmp, "out")
 T = "DEF%d_" % os.getpid()
@@ -54,7 +54,7 @@ def add(jl, title, respawn):
 
 add(J, "CR", "after")
 add(J, "CN", "now")
-add(jail2.leader, "GONE", "after")
+add(jail2.spec, "GONE", "after")
 # First runs: nothing ran before, so each runs at once.
 for t in ("CR", "CN", "GONE"):
     (jail if t != "GONE" else jail2).trigger(T + t)

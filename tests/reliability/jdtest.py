@@ -1,7 +1,12 @@
 """Shared helpers of the reliability tests: a private daemon per test, real
 namespace jails, raw socket requests, TAP-like output.
 
-Environment (set by meson): JAILDAEMON (the binary), JAILDAEMON_PROBE.
+Environment (set by meson): JAILDAEMON (the binary), JAILDAEMON_PROBE;
+FBSDSIM=1 in the freebsd-sim suite: the binaries run the FreeBSD backend over
+the simulation of tests/freebsd-sim/ (its README.md), and every jail made
+here is also registered as a simulated FreeBSD jail (as tests/e2e/lib.sh
+does, with tests/freebsd-sim/jail.sh): Jail.spec, what -j takes, is then its
+name instead of the leader's pid.
 Tests need root (namespaces): they skip (77) when not root, and fail when
 CI=true.
 """
@@ -20,6 +25,9 @@ import time
 
 JD = os.environ.get("JAILDAEMON", "")
 PROBE = os.environ.get("JAILDAEMON_PROBE", "")
+FBSDSIM = bool(os.environ.get("FBSDSIM"))
+SIM_JAIL_SH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "freebsd-sim",
+                           "jail.sh")
 
 # Anything a sanitizer says in a daemon log is a failure.
 SANITIZER = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:")
@@ -72,7 +80,10 @@ def wait_for(pred, seconds=5.0, step=0.02):
 
 
 class Jail:
-    """A namespace jail: unshare's child is the leader, `-j LEADER`."""
+    """A namespace jail: unshare's child is the leader, `-j LEADER`; under
+    FBSDSIM also a simulated FreeBSD jail, `-j NAME` (spec), with a jid."""
+
+    count = 0
 
     def __init__(self):
         self.unshare = subprocess.Popen(
@@ -82,6 +93,18 @@ class Jail:
         self.leader = wait_for(self._leader, 5)
         if not self.leader:
             raise RuntimeError("unshare did not start a jail")
+        self.spec = str(self.leader)
+        self.jid = 0
+        if FBSDSIM:
+            Jail.count += 1
+            name = "rel%d_%d" % (os.getpid(), Jail.count)
+            r = subprocess.run(
+                ["bash", "-c", '. "$0" && sim_register "$1" "$2" && echo "$SIM_JID"',
+                 SIM_JAIL_SH, str(self.leader), name], capture_output=True, text=True)
+            if r.returncode != 0 or not r.stdout.strip().isdigit():
+                raise RuntimeError("sim_register failed: %s" % r.stderr)
+            self.jid = int(r.stdout)
+            self.spec = name
 
     def _leader(self):
         try:
@@ -100,6 +123,11 @@ class Jail:
         return self.run("pkill", "-HUP", "-f", "^" + re.escape(title) + "$").returncode == 0
 
     def stop(self):
+        if self.jid:
+            # The simulated jail is removed: its leader killed, its entry gone.
+            subprocess.run(["bash", "-c", '. "$0" && sim_remove "$1"', SIM_JAIL_SH,
+                            str(self.jid)], capture_output=True)
+            self.jid = 0
         # The leader first: SIGKILL to a pid namespace's init ends it all.
         if self.leader and self.unshare.poll() is None:
             try:
