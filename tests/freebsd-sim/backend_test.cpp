@@ -3,7 +3,9 @@
 // protocol refuse these specs first) or where only a race would (a jail
 // removed after it was resolved). Root: it makes a namespace jail.
 #include "command_spawn.hpp"
+#include "error.hpp"
 #include "jail.hpp"
+#include "lockfile.hpp"
 #include "probe_spawn.hpp"
 #include "sim_jail.hpp"
 
@@ -107,6 +109,32 @@ TEST_SUITE("freebsd-backend") {
         int st = 0;
         CHECK(waitpid(pid, &st, 0) == pid);
         CHECK(WIFSIGNALED(st));
+    }
+
+    TEST_CASE("Pidfile: write before open is refused; one written and not removed is kept") {
+        jd::Error err;
+        {
+            jd::Pidfile none;
+            CHECK_FALSE(none.write(err));
+            CHECK(err.code == jd::EX_SOFTWARE_);
+        }
+        char tmpl[] = "/tmp/fbsdsim-pidfile.XXXXXX";
+        std::string dir = mkdtemp(tmpl);
+        std::string path = dir + "/jd.pid";
+        {
+            jd::Pidfile p;
+            pid_t other = 0;
+            REQUIRE(p.open(path, err, &other));
+            REQUIRE(p.write(err));
+        } // pidfile_close(3): the file stays, with our pid
+        FILE* f = std::fopen(path.c_str(), "r");
+        REQUIRE(f != nullptr);
+        int pid = 0;
+        CHECK(std::fscanf(f, "%d", &pid) == 1);
+        std::fclose(f);
+        CHECK(pid == getpid());
+        std::remove(path.c_str());
+        rmdir(dir.c_str());
     }
 
 } // TEST_SUITE

@@ -54,7 +54,7 @@ for f in json.load(open(data))["files"]:
         why = next((w for (rf, t, w) in reasons if name.endswith(rf) and t in text), "NO REASON")
         missing.append(f"{name}:{l['line_number']}: {text}  -- {why}")
 pct = 100.0 * covered / total if total else 0.0
-print(f"core/freebsd line coverage: {pct:.0f}%  ({covered} of {total} lines)")
+print(f"core/freebsd line coverage: {int(pct)}%  ({covered} of {total} lines)")
 print("lines not covered, and why the simulation cannot reach them:")
 for m in missing:
     print("  " + m)
