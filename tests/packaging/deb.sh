@@ -38,7 +38,9 @@ if [ "${1:-}" = --inside ]; then
     r=$W/ovl/root
     mount --bind /proc "$r/proc"
     mount --bind /dev "$r/dev"
-    mount --bind /sys "$r/sys"
+    # rbind: the cgroup hierarchies below /sys/fs/cgroup too; a probe joins
+    # its jail's cgroups or its launch fails.
+    mount --rbind /sys "$r/sys"
     mount -t tmpfs -o mode=0755 jdrun "$r/run"
     mount -t tmpfs -o mode=1777 jdtmp "$r/tmp"
     cp "$W"/jaildaemon_*.deb "$r/tmp/jaildaemon.deb"
