@@ -49,7 +49,7 @@ cleanup() {
         [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID"
         # Simulated jails first, while their leaders live: an entry whose
         # leader is dead is free, and another test may take its jid.
-        for j in "${SIM_JIDS[@]}"; do sim_remove "$j"; done
+        for j in "${SIM_JIDS[@]}"; do sim_remove "${j%:*}" "${j#*:}"; done
         for p in "${JAIL_PIDS[@]}"; do kill -9 "$p"; done
         wait
     } 2>/dev/null
@@ -148,7 +148,7 @@ track_jail() {
     JAIL=${3:-}$LEADER JAIL_NAME=pid:$LEADER JID=$LEADER
     if [ -n "$FBSDSIM" ]; then
         sim_register "$LEADER" "$2$$_${#JAIL_PIDS[@]}" || { not_ok "sim_register"; finish; }
-        SIM_JIDS+=("$SIM_JID")
+        SIM_JIDS+=("$SIM_JID:$LEADER")
         # shellcheck disable=SC2034 # for the scripts that source this
         JAIL=$SIM_NAME JAIL_NAME=$SIM_NAME JID=$SIM_JID
     fi

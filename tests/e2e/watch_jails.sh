@@ -68,7 +68,7 @@ check_eq "with the jail's name and jid" "$JAIL_NAME $JID" "$(cat "$T/ran" 2>/dev
 check "respawn = after: the probe is back" wait_for 10 sh -c \
     "p=\$('$JD' -f '$SOCK' -l --json | python3 -c 'import json,sys; print([p[\"pid\"] for p in json.load(sys.stdin) if p[\"title\"]==\"$TITLE\"][0])'); [ \"\$p\" -gt 0 ] && [ \"\$p\" != '$P1' ]"
 
-sim_remove "$JID"
+sim_remove "$JID" "$LEADER"
 check "the probe goes with the jail" wait_for 15 count_is 0
 check_eq "the [watch] restart never ran" "" "$(cat "$T/restart" 2>/dev/null)"
 

@@ -125,8 +125,8 @@ class Jail:
     def stop(self):
         if self.jid:
             # The simulated jail is removed: its leader killed, its entry gone.
-            subprocess.run(["bash", "-c", '. "$0" && sim_remove "$1"', SIM_JAIL_SH,
-                            str(self.jid)], capture_output=True)
+            subprocess.run(["bash", "-c", '. "$0" && sim_remove "$1" "$2"', SIM_JAIL_SH,
+                            str(self.jid), str(self.leader)], capture_output=True)
             self.jid = 0
         # The leader first: SIGKILL to a pid namespace's init ends it all.
         if self.leader and self.unshare.poll() is None:
