@@ -61,10 +61,10 @@ int main(int argc, char** argv) {
     if (o.mode == jd::Mode::add) {
         req.op = jd::Op::add;
         req.probe = o.probe;
-        jd::warn_host_uid(o.probe.uid);
         std::string spec = o.probe.jail;
         if (!jd::resolve_manager_spec(spec, err))
             return fail(err);
+        jd::warn_host_uid(o.probe.uid, spec);
         if (spec != o.probe.jail) {
             req.probe.label = o.probe.jail;
             req.probe.jail = spec;

@@ -27,7 +27,7 @@ constexpr int kProbeTriggered = 74;
 constexpr int kStatusFd = 3;
 constexpr int kTargetFd = 4;
 
-constexpr std::uint32_t kProbeAbi = 0x6a640004; // "jd", version 4
+constexpr std::uint32_t kProbeAbi = 0x6a640005; // "jd", version 5
 
 enum ProbeFlags : std::uint32_t {
     kProbeHost = 1u << 0,    // the host pseudo-jail: attach to nothing
@@ -44,6 +44,11 @@ enum ProbeFlags : std::uint32_t {
     // on 4: the report socket it receives lands on the lowest free
     // descriptor, 4 when none was passed.
     kProbeTargetFd = 1u << 7,
+    // FreeBSD: the kernel itself refuses every unprivileged sender outside
+    // the probe's jail (the jail has allow.unprivileged_parent_tampering
+    // off, on a kernel that knows it): any SIGHUP that arrives came from the
+    // jail or from root. Set by the daemon at launch (freebsd/jail.cpp).
+    kProbeSignalGuard = 1u << 8,
 };
 
 // Daemon -> probe, once, before the probe runs.

@@ -1,23 +1,43 @@
-// FreeBSD: a host account with the probe's uid may signal it (kill(2)
-// checks uids; the host sees every jail's processes), and the probe's check
+// FreeBSD: where the kernel lets host users signal a jail's processes, a
+// host user with the probe's uid may send it SIGHUP, and the probe's check
 // that a SIGHUP came from inside its jail is not race-free
 // (freebsd/probe_os.cpp). Say so when registering. Checked against
-// getpwuid(3). Not compiled or run on Linux: see README.md here.
+// getpwuid(3) and jail_get(2). Not compiled or run on Linux: see README.md
+// here.
 #include "../host_uid.hpp"
+#include "jail_get.hpp"
+#include "signal_guard.hpp"
 
 #include <cstdio>
 #include <pwd.h>
 
 namespace jd {
 
-void warn_host_uid(std::optional<std::uint32_t> uid) {
-    if (!uid || *uid == 0)
+void warn_host_uid(std::optional<std::uint32_t> uid, const std::string& jail) {
+    if (!uid || *uid == 0 || freebsd::see_jail_proc() == 0)
         return;
-    if (const struct passwd* pw = getpwuid(uid_t(*uid)))
-        std::fprintf(stderr,
-                     "jaildaemon: warning: host account %s has uid %u too; it can send the "
-                     "probe SIGHUP (see SECURITY CONSIDERATIONS in jaildaemon(8))\n",
-                     pw->pw_name, unsigned(*uid));
+    // The jid of the spec: all digits is a jid (freebsd/jail.cpp), else a
+    // name. A spec that names no jail gets the daemon's error instead.
+    char namebuf[MAXHOSTNAMELEN] = {};
+    int jid = 0;
+    if (!jail.empty() && jail.find_first_not_of("0123456789") == std::string::npos) {
+        if (jail.size() > 9)
+            return;
+        jid = std::stoi(jail);
+    } else if (jail.size() < sizeof namebuf) {
+        jail.copy(namebuf, sizeof namebuf - 1);
+    } else {
+        return;
+    }
+    if (freebsd::get_jail(&jid, namebuf, nullptr, 0) != 0 || freebsd::parent_tampering_off(jid))
+        return;
+    const struct passwd* pw = getpwuid(uid_t(*uid));
+    std::fprintf(stderr,
+                 "jaildaemon: warning: jail %s lets host users signal its processes%s%s%s: the "
+                 "probe checks each SIGHUP's sender and refuses one already gone, such as a "
+                 "pkill that has exited (see SECURITY CONSIDERATIONS in jaildaemon(8))\n",
+                 namebuf, pw ? " (host account " : "", pw ? pw->pw_name : "",
+                 pw ? " has that uid)" : "");
 }
 
 } // namespace jd

@@ -10,6 +10,7 @@
 #include "../number.hpp"
 #include "../probe_abi.hpp"
 #include "jail_get.hpp"
+#include "signal_guard.hpp"
 
 // <sys/param.h> first: jail(2) requires it before <sys/jail.h>.
 #include <sys/param.h>
@@ -192,7 +193,9 @@ class FreeBSDJail : public Jail {
                     "jail " + name_ + " (jid " + std::to_string(jid_) + ") is gone or dying");
             return false;
         }
-        t.flags = 0;
+        // Asked at every launch (host root may change it with jail -m);
+        // the probe goes by it for its whole life.
+        t.flags = freebsd::parent_tampering_off(jid_) ? kProbeSignalGuard : 0;
         t.target = jid_;
         t.name = name_;
         // FreeBSD 15: the probe attaches with jail_attach_jd(2) on this

@@ -86,6 +86,24 @@ inline int get_jail(int* jid, char (&name)[MAXHOSTNAMELEN], char* errmsg, std::s
     return 0;
 }
 
+// One boolean parameter of jail jid, such as an allow.* permission:
+// jail_get(2) by jid with the parameter's int (kern_jail_get writes 0 or 1
+// for a flag, and refuses a value of another size). Returns 0 with value
+// set, or an errno: EINVAL ("unknown parameter: ...") from a kernel that
+// lacks the parameter (kern_jail_get: every parameter asked for must be
+// known), ENOENT when the jail is gone or dying.
+inline int get_jail_bool(int jid, const char* param, int& value) {
+    struct iovec iov[4];
+    int id = jid;
+    int v = 0;
+    jail_param(&iov[0], "jid", &id, sizeof id);
+    jail_param(&iov[2], param, &v, sizeof v);
+    if (jail_get(iov, 4, 0) == -1)
+        return errno;
+    value = v;
+    return 0;
+}
+
 } // namespace jd::freebsd
 
 namespace jd::freebsd {

@@ -7,6 +7,7 @@
 
 #include "../probe_os.hpp"
 #include "jail_get.hpp"
+#include "signal_guard.hpp"
 
 // <sys/param.h> first: jail(2) requires it before <sys/jail.h>.
 #include <sys/param.h>
@@ -118,19 +119,29 @@ bool probe_os_from_jail(const siginfo_t& si, const jd::ProbeConfig& cfg) {
     // root, who is trusted: nothing to check, and no race.
     if ((cfg.flags & jd::kProbeHost) || getuid() == 0)
         return true;
-    // FreeBSD does not translate pids: si_pid is the sender's pid
-    // (siginfo(3)). From inside a jail, sysctl kern.proc.pid sees only
-    // processes of this jail and its children (p_cansee, prison_check): a
-    // host process (a host user with our uid) is not found. Not race-free
-    // (no interface is): a sender that has exited and been reaped before we
-    // look is not found either (refused, reported), and a pid reused by then
-    // is judged by its new owner. jaildaemon(8) SECURITY CONSIDERATIONS.
     if (si.si_code != SI_USER && si.si_code != SI_QUEUE)
         return false;
     // Root (host or jail) counts wherever it is; the kernel fills in si_uid
     // (sigqueue(2) takes only a value).
     if (si.si_uid == 0)
         return true;
+    // Where the kernel itself keeps unprivileged senders outside our jail
+    // from signalling us, whatever arrived came from the jail: no check, no
+    // race. cr_cansignal (kern_prot.c) refuses them with EPERM when our jail
+    // has allow.unprivileged_parent_tampering off (cr_can_tamper_with_subjail;
+    // the daemon asked at launch: kProbeSignalGuard), and with ESRCH when
+    // security.bsd.see_jail_proc is 0 (read now: host root may change it).
+    if ((cfg.flags & jd::kProbeSignalGuard) || jd::freebsd::see_jail_proc() == 0)
+        return true;
+    // Otherwise a host user with our uid may signal us too. FreeBSD does not
+    // translate pids: si_pid is the sender's pid (siginfo(3)). From inside
+    // a jail, sysctl kern.proc.pid sees only processes of this jail and its
+    // children (p_cansee, prison_check): a host process is not found. Not
+    // race-free (no interface is): a sender that has exited and been reaped
+    // before we look (pkill, kill(1)) is not found either (refused,
+    // reported), and a pid reused by then is judged by its new owner.
+    // jaildaemon(8) SECURITY CONSIDERATIONS; jail-reboot signals from a
+    // shell that waits, so it is always found.
     struct kinfo_proc kp;
     std::size_t len = sizeof kp;
     int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, int(si.si_pid)};

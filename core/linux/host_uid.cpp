@@ -4,6 +4,6 @@
 
 namespace jd {
 
-void warn_host_uid(std::optional<std::uint32_t>) {}
+void warn_host_uid(std::optional<std::uint32_t>, const std::string&) {}
 
 } // namespace jd

@@ -88,6 +88,20 @@ int fail(int e) {
 // The jid this process attached to (the inside half), 0 on the host.
 int attached_jid = 0;
 
+// security.bsd.see_jail_proc of the simulated kernel (kern_prot.c: 1 by
+// default): the file ROOT/sysctl/security.bsd.see_jail_proc that a test
+// writes, 1 without one.
+int read_see_jail_proc() {
+    std::string v;
+    if (!read_file(root() + "/sysctl/security.bsd.see_jail_proc", v))
+        return 1;
+    return std::atoi(v.c_str());
+}
+
+// The value as the process read it when it attached: inside, the jail's
+// root hides the file (a FreeBSD process in a jail reads the host's value).
+int see_jail_proc_at_attach = 1;
+
 // Enter the jail of leader through pidfd: its namespaces (pid for the
 // children), its root; then split into anchor and inside process
 // (sim.hpp). Returns 0 in the inside process; the anchor never returns.
@@ -102,6 +116,7 @@ int attach(int pidfd, const Jail& j) {
         close(rootfd);
         return fail(e == ESRCH ? EINVAL : e);
     }
+    see_jail_proc_at_attach = read_see_jail_proc();
     // kern_jail.c do_jail_attach: chroot to the jail's root, and
     // pwd_chroot_chdir: the cwd too.
     if (fchdir(rootfd) != 0 || chroot(".") != 0) {
@@ -204,8 +219,11 @@ bool load(int jid, Jail& j) {
     char name[MAXHOSTNAMELEN + 1] = {};
     long pid = 0;
     unsigned long long start = 0;
-    if (std::sscanf(s.c_str(), "%256s %ld %llu", name, &pid, &start) != 3 || pid <= 0)
+    int tamper = 0;
+    int n = std::sscanf(s.c_str(), "%256s %ld %llu %d", name, &pid, &start, &tamper);
+    if (n < 3 || pid <= 0)
         return false;
+    j.parent_tampering = n == 4 && tamper != 0;
     j.jid = jid;
     j.name = name;
     j.leader = pid_t(pid);
@@ -305,10 +323,11 @@ using namespace fbsdsim;
 extern "C" {
 
 // jail_get(2), kern_jail.c kern_jail_get: parameters by name; "jid" and
-// "name" are the search keys (jid first, when not 0); unknown parameters,
-// a missing or dying jail are ENOENT with errmsg set; flags outside
-// JAIL_GET_MASK are EINVAL (FreeBSD 14: only JAIL_DYING; 15 adds the
-// descriptor flags).
+// "name" are the search keys (jid first, when not 0); a missing or dying
+// jail is ENOENT with errmsg set, then an unknown parameter EINVAL; flags
+// outside JAIL_GET_MASK are EINVAL (FreeBSD 14: only JAIL_DYING; 15 adds
+// the descriptor flags). Parameters: jid, name, errmsg, desc and, on 15,
+// allow.unprivileged_parent_tampering.
 int jail_get(struct iovec* iov, unsigned int niov, int flags) {
     int mask = kernel() >= 15 ? 0xf8 : JAIL_DYING;
     if ((flags & ~mask) != 0 || (niov & 1) != 0)
@@ -317,6 +336,8 @@ int jail_get(struct iovec* iov, unsigned int niov, int flags) {
     struct iovec* namev = nullptr;
     struct iovec* err = nullptr;
     int* descp = nullptr;
+    int* tamperp = nullptr;
+    const char* unknown = nullptr;
     for (unsigned i = 0; i + 1 < niov; i += 2) {
         const char* pn = static_cast<const char*>(iov[i].iov_base);
         if (pn == nullptr || iov[i].iov_len == 0 || pn[iov[i].iov_len - 1] != '\0')
@@ -335,9 +356,17 @@ int jail_get(struct iovec* iov, unsigned int niov, int flags) {
             (pn[0] == 'j' ? jidp : descp) = static_cast<int*>(v->iov_base);
         } else if (std::strcmp(pn, "name") == 0) {
             namev = v;
+        } else if (kernel() >= 15 && std::strcmp(pn, "allow.unprivileged_parent_tampering") == 0) {
+            // A jail permission (kern_jail.c pr_flag_allow; kern_prot.c
+            // cr_can_tamper_with_subjail), an int of 0 or 1 (vfs_setopt:
+            // another size is EINVAL). FreeBSD 14 has no such parameter.
+            if (v->iov_len != sizeof(int)) {
+                set_errmsg(err, "%s: wrong size", pn);
+                return fail(EINVAL);
+            }
+            tamperp = static_cast<int*>(v->iov_base);
         } else if (std::strcmp(pn, "errmsg") != 0) {
-            set_errmsg(err, "unknown parameter: %s", pn);
-            return fail(ENOENT);
+            unknown = pn;
         }
     }
     if ((flags & (JAIL_USE_DESC | JAIL_GET_DESC)) && descp == nullptr) {
@@ -376,6 +405,13 @@ int jail_get(struct iovec* iov, unsigned int niov, int flags) {
         set_errmsg(err, "no jail specified");
         return fail(ENOENT);
     }
+    // kern_jail_get: parameters are looked at once the jail is found; one
+    // the kernel does not know is EINVAL ("all parameters should have been
+    // noted").
+    if (unknown != nullptr) {
+        set_errmsg(err, "unknown parameter: %s", unknown);
+        return fail(EINVAL);
+    }
     if (flags & JAIL_GET_DESC) {
         // jaildesc_alloc: falloc_caps(..., 0, ...): no close-on-exec.
         int fd = int(syscall(SYS_pidfd_open, j.leader, 0));
@@ -387,6 +423,8 @@ int jail_get(struct iovec* iov, unsigned int niov, int flags) {
         fcntl(fd, F_SETFD, 0);
         *descp = fd;
     }
+    if (tamperp != nullptr)
+        *tamperp = j.parent_tampering ? 1 : 0;
     if (jidp != nullptr)
         *jidp = j.jid;
     if (namev != nullptr) {
@@ -463,6 +501,26 @@ int jail_attach_jd(int fd) {
     if (state(j) != State::alive)
         return fail(ENOENT);
     return attach(fd, j);
+}
+
+// sysctlbyname(3) for security.bsd.see_jail_proc only (kern_prot.c: an
+// int, CTLFLAG_RW, readable from a jail; writing it needs host root, not
+// simulated). Other names: ENOENT, as for a name the kernel does not have.
+int sysctlbyname(const char* name, void* oldp, size_t* oldlenp, const void* newp, size_t newlen) {
+    if (name == nullptr || std::strcmp(name, "security.bsd.see_jail_proc") != 0)
+        return fail(ENOENT);
+    if (newp != nullptr || newlen != 0 || oldlenp == nullptr)
+        return fail(EINVAL); // not simulated
+    if (oldp == nullptr) {
+        *oldlenp = sizeof(int);
+        return 0;
+    }
+    if (*oldlenp < sizeof(int))
+        return fail(ENOMEM);
+    int v = attached_jid != 0 ? see_jail_proc_at_attach : read_see_jail_proc();
+    std::memcpy(oldp, &v, sizeof v);
+    *oldlenp = sizeof v;
+    return 0;
 }
 
 } // extern "C"

@@ -14,9 +14,11 @@ namespace fbsdsim {
 int kernel();
 
 // A jail of the simulation: a Linux namespace jail made by a test, with a
-// jid and a name, registered as ROOT/jails/JID holding "NAME LEADER START"
-// (START: the leader's start time, field 22 of /proc/LEADER/stat, so that
-// a reused pid is not taken for the leader). ROOT is $FBSDSIM_ROOT or
+// jid and a name, registered as ROOT/jails/JID holding "NAME LEADER START
+// [TAMPER]" (START: the leader's start time, field 22 of /proc/LEADER/stat,
+// so that a reused pid is not taken for the leader; TAMPER: the jail's
+// allow.unprivileged_parent_tampering, 0 when left out, as FreeBSD's
+// default). ROOT is $FBSDSIM_ROOT or
 // /run/jaildaemon-fbsdsim. The jail is alive while its leader is; it is
 // removed by killing the leader (tests/freebsd-sim/jail.sh).
 struct Jail {
@@ -24,6 +26,7 @@ struct Jail {
     std::string name;
     pid_t leader = 0;
     unsigned long long start = 0;
+    bool parent_tampering = false;
 };
 
 enum class State { alive, dying, gone };

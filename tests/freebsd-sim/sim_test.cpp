@@ -8,6 +8,7 @@
 #include <sys/jail.h>
 #include <sys/param.h>
 #include <sys/procctl.h>
+#include <sys/sysctl.h>
 
 #include <doctest/doctest.h>
 
@@ -101,7 +102,8 @@ TEST_SUITE("freebsd-sim") {
         r = get(0, "simjail", 0);
         CHECK(r.rc == 7);
         CHECK(r.jid == 7);
-        // An unknown parameter is ENOENT, with errmsg.
+        // No jail named: ENOENT; an unknown parameter of a jail found:
+        // EINVAL, with errmsg (the jail is looked up first).
         char em[64] = {};
         int one = 1;
         struct iovec iov[4] = {{const_cast<char*>("bogus"), 6},
@@ -110,6 +112,13 @@ TEST_SUITE("freebsd-sim") {
                                {em, sizeof em}};
         CHECK(jail_get(iov, 4, 0) == -1);
         CHECK(errno == ENOENT);
+        CHECK(std::string(em) == "no jail specified");
+        int seven = 7;
+        struct iovec iov6[6] = {{const_cast<char*>("jid"), 4},    {&seven, sizeof seven},
+                                {const_cast<char*>("bogus"), 6},  {&one, sizeof one},
+                                {const_cast<char*>("errmsg"), 7}, {em, sizeof em}};
+        CHECK(jail_get(iov6, 6, 0) == -1);
+        CHECK(errno == EINVAL);
         CHECK(std::string(em) == "unknown parameter: bogus");
         // A name value without its NUL is EINVAL.
         char nm[3] = {'a', 'b', 'c'};
@@ -182,6 +191,44 @@ TEST_SUITE("freebsd-sim") {
             return jail_attach_jd(0) == -1 && errno == ENOSYS ? 0 : 1;
         });
         CHECK(st == 0);
+    }
+
+    TEST_CASE("allow.unprivileged_parent_tampering (15 only) and security.bsd.see_jail_proc") {
+        TestJail j;
+        unsetenv("FBSDSIM_KERNEL");
+        auto tamper = [](int& v) {
+            int jid = 7;
+            struct iovec iov[4] = {{const_cast<char*>("jid"), 4},
+                                   {&jid, sizeof jid},
+                                   {const_cast<char*>("allow.unprivileged_parent_tampering"), 36},
+                                   {&v, sizeof v}};
+            return jail_get(iov, 4, 0) == 7 ? 0 : errno;
+        };
+        // Off unless the jail's entry says 1 (FreeBSD's default is off).
+        int v = 5;
+        CHECK(tamper(v) == 0);
+        CHECK(v == 0);
+        std::string entry = j.root + "/jails/7";
+        REQUIRE(std::system(("sed -i 's/$/ 1/' " + entry).c_str()) == 0);
+        CHECK(tamper(v) == 0);
+        CHECK(v == 1);
+        // FreeBSD 14 has no such parameter: EINVAL (kern_jail_get).
+        setenv("FBSDSIM_KERNEL", "14", 1);
+        CHECK(tamper(v) == EINVAL);
+        unsetenv("FBSDSIM_KERNEL");
+        // kern_prot.c: 1 by default; a test sets the simulated kernel's value.
+        int s = -1;
+        size_t len = sizeof s;
+        CHECK(sysctlbyname("security.bsd.see_jail_proc", &s, &len, nullptr, 0) == 0);
+        CHECK(s == 1);
+        CHECK(len == sizeof s);
+        mkdir((j.root + "/sysctl").c_str(), 0755);
+        REQUIRE(std::system(
+                    ("echo 0 > " + j.root + "/sysctl/security.bsd.see_jail_proc").c_str()) == 0);
+        CHECK(sysctlbyname("security.bsd.see_jail_proc", &s, &len, nullptr, 0) == 0);
+        CHECK(s == 0);
+        CHECK(sysctlbyname("security.bsd.nosuch", &s, &len, nullptr, 0) == -1);
+        CHECK(errno == ENOENT);
     }
 
     TEST_CASE("jail_attach: root only, EINVAL for a missing jail, inside its pid namespace") {

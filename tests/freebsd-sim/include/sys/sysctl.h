@@ -1,5 +1,6 @@
 /* FREEBSD SIMULATION, tests only (tests/freebsd-sim/README.md): sysctl(3)
- * as core/freebsd/ uses it: kern.proc.pid.PID only, by MIB. Values as in
+ * as core/freebsd/ uses it: kern.proc.pid.PID by MIB, and
+ * security.bsd.see_jail_proc by name. Values as in
  * FreeBSD 15.0's sys/sys/sysctl.h; simulated by tests/freebsd-sim/jail.cpp. */
 #ifndef FBSDSIM_SYS_SYSCTL_H
 #define FBSDSIM_SYS_SYSCTL_H
@@ -15,6 +16,7 @@ extern "C" {
 #endif
 int sysctl(const int* name, unsigned int namelen, void* oldp, size_t* oldlenp, const void* newp,
            size_t newlen);
+int sysctlbyname(const char* name, void* oldp, size_t* oldlenp, const void* newp, size_t newlen);
 #ifdef __cplusplus
 }
 #endif
