@@ -20,15 +20,13 @@ void warn_host_uid(std::optional<std::uint32_t> uid, const std::string& jail) {
     // name. A spec that names no jail gets the daemon's error instead.
     char namebuf[MAXHOSTNAMELEN] = {};
     int jid = 0;
-    if (!jail.empty() && jail.find_first_not_of("0123456789") == std::string::npos) {
-        if (jail.size() > 9)
-            return;
+    bool by_jid = !jail.empty() && jail.find_first_not_of("0123456789") == std::string::npos;
+    if (by_jid ? jail.size() > 9 : jail.size() >= sizeof namebuf)
+        return; // names no jail (JAIL_MAX is 999999)
+    if (by_jid)
         jid = std::stoi(jail);
-    } else if (jail.size() < sizeof namebuf) {
+    else
         jail.copy(namebuf, sizeof namebuf - 1);
-    } else {
-        return;
-    }
     if (freebsd::get_jail(&jid, namebuf, nullptr, 0) != 0 || freebsd::parent_tampering_off(jid))
         return;
     const struct passwd* pw = getpwuid(uid_t(*uid));

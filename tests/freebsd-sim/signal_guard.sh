@@ -38,11 +38,12 @@ tamper)
     ;;
 see_jail_proc)
     fat_jail
-    jd -c "true" -j "$JAIL" -u 65534 -t UNGUARDED 2>"$T/warn"
+    # By jid: the client's warning names the jail by its name.
+    jd -c "true" -j "$JID" -u 65534 -t UNGUARDED 2>"$T/warn"
     check_eq "registered before the sysctl is set" 0 $?
     check "with see_jail_proc=1 the client warns" \
         grep -q "jail $JAIL lets host users signal its processes" "$T/warn"
-    jd -r -j "$JAIL" -t UNGUARDED
+    jd -x -j "$JAIL" -t UNGUARDED
     mkdir -p "${SYSCTL%/*}"
     echo 0 >"$SYSCTL"
     ;;
