@@ -222,7 +222,7 @@ class FreeBSDJail : public Jail {
         }
         // Asked at every launch (host root may change it with jail -m);
         // the probe goes by it for its whole life.
-        t.flags = freebsd::parent_tampering_off(jid_) ? kProbeSignalGuard : 0;
+        t.flags = freebsd::parent_tampering_off(jid_) ? std::uint32_t(kProbeSignalGuard) : 0u;
         t.target = jid_;
         t.name = name_;
         // FreeBSD 15: the probe attaches with jail_attach_jd(2) on this
