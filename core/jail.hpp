@@ -49,8 +49,9 @@ class Jail {
 
     // Is process pid (a probe, named by its stage 1 or saying it is ready)
     // inside this jail? Linux: in its pid namespace, and in its mount
-    // namespace unless it has ended already. Elsewhere the probe attaches in one
-    // step it cannot report falsely (FreeBSD jail_attach(2)): true.
+    // namespace unless it has ended already. FreeBSD: its kinfo_proc's
+    // ki_jid (sysctl kern.proc.pid) is this jail's jid. The host
+    // pseudo-jail holds every process: the default, true.
     virtual bool holds(pid_t pid) const {
         (void)pid;
         return true;

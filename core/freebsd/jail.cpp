@@ -2,7 +2,8 @@
 // up with jail_get(2); the probe enters it itself with jail_attach(2)
 // (freebsd/probe_os.cpp).
 //
-// Checked against jail(2) (jail_get, jail_attach) and chdir(2). Not compiled
+// Checked against jail(2) (jail_get, jail_attach), chdir(2) and sysctl(3)
+// (kern.proc.pid, sys/kern/kern_proc.c). Not compiled
 // or run on Linux: see README.md in this directory.
 
 #include "../jail.hpp"
@@ -17,7 +18,9 @@
 
 #include <sys/event.h>
 #include <sys/jail.h>
+#include <sys/sysctl.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 
 #include <cerrno>
 #include <climits>
@@ -183,6 +186,30 @@ class FreeBSDJail : public Jail {
             return !removal_watch().removed(desc_) && lookup_desc(desc_, now) == 0 &&
                    now.jid == jid_ && now.name == name_;
         return lookup(jid_, "", now, nullptr) == 0 && now.name == name_;
+    }
+
+    // Is pid a process of this jail? The launcher asks for the pid the
+    // status socket named as the probe: only a broken or hostile --probe
+    // program lies (the probe is one process the jail cannot trace), but
+    // then a host process of ours (a running command, the unattached
+    // program itself) must not pass for the probe. sysctl(3) kern.proc.pid
+    // from the host, where the daemon always is: kern_proc.c
+    // sysctl_kern_proc -> pget(PGET_CANSEE) finds every process, a zombie
+    // too (no PGET_NOTWEXIT: pfind_any), and a zombie keeps its credential
+    // until reaped (kern_exit.c proc_reap: crfree); a pid not found is
+    // ESRCH. fill_kinfo_proc_only sets ki_jid to the prison's id when the
+    // process is jailed and the caller is not in that prison: the host sees
+    // the jid, 0 for a host process. A process of a jail inside this one has
+    // that jail's jid: not ours.
+    bool holds(pid_t pid) const override {
+        if (pid <= 0)
+            return false;
+        struct kinfo_proc kp;
+        std::size_t len = sizeof kp;
+        int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, int(pid)};
+        if (sysctl(mib, 4, &kp, &len, nullptr, 0) == -1 || len != sizeof kp)
+            return false;
+        return kp.ki_jid == jid_;
     }
 
     bool launch_target(LaunchTarget& t, Error& err) const override {

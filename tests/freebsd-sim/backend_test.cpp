@@ -51,6 +51,21 @@ TEST_SUITE("freebsd-backend") {
         }
     }
 
+    TEST_CASE("holds: a process of the jail, not one of the host, nor a pid not in use") {
+        SimJail j(5, "holdsjail", "backend", {});
+        jd::Error err;
+        auto jail = jd::open_jail("5", jd::JailOptions{}, err);
+        REQUIRE(jail != nullptr);
+        CHECK(jail->holds(j.leader));
+        CHECK_FALSE(jail->holds(getpid()));
+        CHECK_FALSE(jail->holds(0));
+        pid_t gone = fork();
+        if (gone == 0)
+            _exit(0);
+        REQUIRE(waitpid(gone, nullptr, 0) == gone);
+        CHECK_FALSE(jail->holds(gone));
+    }
+
     TEST_CASE("spawn_probe moves descriptors 0-4 out of the way of its dup2 actions") {
         // /dev/null on 0 and the status descriptor on 1: both must be moved
         // above 4 before the dup2 actions, and the copies closed after.

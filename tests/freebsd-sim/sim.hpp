@@ -41,8 +41,12 @@ bool from_desc(int fd, Jail& j);
 
 // After jail_attach the FreeBSD process is two Linux processes: the
 // "anchor" on the host (the pid its parent knows and waits for) and the
-// process inside the jail's pid namespace. anchor_fd() is the inside
-// half's line to the anchor, or -1.
+// process inside the jail's pid namespace. The host counts both in the
+// jail (sysctl kern.proc.pid): the inside half by its pid namespace, the
+// anchor by a record ROOT/anchors/PID-START holding the jid (START: its
+// start time, as for a leader), written by jail_attach before the split
+// and removed by a later jail_attach once that anchor is gone.
+// anchor_fd() is the inside half's line to the anchor, or -1.
 int anchor_fd();
 // Ask the anchor (one request, one long answer); false when it is gone.
 bool ask_anchor(char op, long arg, long& answer);

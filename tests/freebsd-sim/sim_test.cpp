@@ -9,6 +9,7 @@
 #include <sys/param.h>
 #include <sys/procctl.h>
 #include <sys/sysctl.h>
+#include <sys/user.h>
 
 #include <doctest/doctest.h>
 
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -79,6 +81,46 @@ template <class F> int in_child(F fn) {
     int st = 0;
     waitpid(p, &st, 0);
     return st;
+}
+
+// sysctl kern.proc.pid.PID as this process sees it: ki_jid, or -1 with
+// errno set.
+int jid_of(pid_t pid) {
+    struct kinfo_proc kp {};
+    size_t len = sizeof kp;
+    int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, int(pid)};
+    if (sysctl(mib, 4, &kp, &len, nullptr, 0) != 0)
+        return -1;
+    if (len != sizeof kp || kp.ki_pid != pid) {
+        errno = EPROTO;
+        return -1;
+    }
+    return kp.ki_jid;
+}
+
+// Does ROOT/anchors hold a record PID-START for pid?
+bool has_record(const std::string& root, pid_t pid) {
+    DIR* d = opendir((root + "/anchors").c_str());
+    if (d == nullptr)
+        return false;
+    std::string prefix = std::to_string(pid) + "-";
+    bool found = false;
+    while (struct dirent* e = readdir(d))
+        found = found || std::string(e->d_name).rfind(prefix, 0) == 0;
+    closedir(d);
+    return found;
+}
+
+// The state letter of /proc/PID/stat, 0 when pid is gone.
+char proc_state(pid_t pid) {
+    char buf[512] = {};
+    FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+    if (f == nullptr)
+        return 0;
+    size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    const char* p = std::strrchr(buf, ')');
+    return n > 0 && p != nullptr && p[1] == ' ' ? p[2] : 0;
 }
 
 } // namespace
@@ -272,6 +314,67 @@ TEST_SUITE("freebsd-sim") {
         });
         CHECK(WIFSIGNALED(st));
         CHECK(WTERMSIG(st) == SIGTERM);
+    }
+
+    TEST_CASE("sysctl kern.proc.pid from the host: ki_jid is the pid's jail (kern_proc.c)") {
+        TestJail j;
+        CHECK(jid_of(getpid()) == 0); // a host process
+        CHECK(jid_of(j.leader) == 7); // in the jail's pid namespace
+        // A stale record (a start time no process of that pid has) is no
+        // anchor.
+        std::string stale = j.root + "/anchors/" + std::to_string(getpid()) + "-1";
+        mkdir((j.root + "/anchors").c_str(), 0755);
+        REQUIRE(std::system(("echo 7 > " + stale).c_str()) == 0);
+        CHECK(jid_of(getpid()) == 0);
+        // An attached process: the anchor (the pid its parent knows) and the
+        // inside half are both in the jail.
+        int up[2], down[2];
+        REQUIRE(pipe(up) == 0);
+        REQUIRE(pipe(down) == 0);
+        pid_t a = fork();
+        if (a == 0) {
+            close(up[0]);
+            close(down[1]);
+            if (jail_attach(7) != 0)
+                _exit(2);
+            char c = 1;
+            if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) < 0)
+                _exit(3);
+            _exit(0);
+        }
+        close(up[1]);
+        close(down[0]);
+        char c = 0;
+        REQUIRE(read(up[0], &c, 1) == 1);
+        CHECK(jid_of(a) == 7);
+        pid_t inside = 0;
+        FILE* p = popen(("pgrep -P " + std::to_string(a)).c_str(), "r");
+        REQUIRE(p != nullptr);
+        CHECK(std::fscanf(p, "%d", &inside) == 1);
+        pclose(p);
+        CHECK(inside > 0);
+        CHECK(jid_of(inside) == 7);
+        // attach swept the stale record.
+        CHECK(access(stale.c_str(), F_OK) != 0);
+        CHECK(has_record(j.root, a));
+        // Ended, not reaped: a zombie is still found, still in its jail.
+        close(down[1]);
+        for (int i = 0; i < 250 && proc_state(a) != 'Z'; ++i)
+            usleep(20000);
+        REQUIRE(proc_state(a) == 'Z');
+        CHECK(jid_of(a) == 7);
+        // Reaped: ESRCH; its record goes with the next jail_attach.
+        int st = 0;
+        REQUIRE(waitpid(a, &st, 0) == a);
+        CHECK(WIFEXITED(st));
+        CHECK(WEXITSTATUS(st) == 0);
+        CHECK(jid_of(a) == -1);
+        CHECK(errno == ESRCH);
+        CHECK(jid_of(-1) == -1);
+        CHECK(errno == ESRCH);
+        CHECK(in_child([] { return jail_attach(7) == 0 ? 0 : 1; }) == 0);
+        CHECK_FALSE(has_record(j.root, a));
+        close(up[0]);
     }
 
     TEST_CASE("kqueue EVFILT_PROC: exit status in data, zombies fire at once, reaped pids ESRCH") {
