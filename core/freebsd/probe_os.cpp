@@ -142,12 +142,16 @@ bool probe_os_from_jail(const siginfo_t& si, const jd::ProbeConfig& cfg) {
     // reported), and a pid reused by then is judged by its new owner.
     // jaildaemon(8) SECURITY CONSIDERATIONS; jail-reboot signals from a
     // shell that waits, so it is always found.
+    // What is found is in our jail or in a jail below it, and ki_jid tells
+    // which: kern_proc.c fill_kinfo_proc_only sets it only for a process
+    // whose prison is not the caller's own ("If inside the jail, use 0 as a
+    // jail ID"); from here a process of our jail has ki_jid 0.
     struct kinfo_proc kp;
     std::size_t len = sizeof kp;
     int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, int(si.si_pid)};
     if (sysctl(mib, 4, &kp, &len, nullptr, 0) == -1 || len != sizeof kp)
         return false;
-    return kp.ki_jid == cfg.target;
+    return kp.ki_jid == 0;
 }
 
 void probe_os_title(const char* title) {

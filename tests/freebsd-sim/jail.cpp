@@ -556,10 +556,10 @@ int jail_get(struct iovec* iov, unsigned int niov, int flags) {
 // From inside (after the simulated jail_attach): visibility is the pid
 // namespace's: a pid that names a process in ours (kill(pid, 0) finds it,
 // EPERM included) is in our jail; a sender outside it has si_pid 0 on
-// Linux, never found. ki_jid is the jail we attached to. (FreeBSD says 0
-// there: fill_kinfo_proc_only sets ki_jid only for a prison that is not
-// the caller's own. core/freebsd/probe_os.cpp compares ki_jid with its
-// jid; kept as it was until that check is fixed, issue 19.)
+// Linux, never found. ki_jid is 0: fill_kinfo_proc_only sets ki_jid only
+// for a prison that is not the caller's own ("If inside the jail, use 0 as
+// a jail ID"), and a process of our pid namespace is in our jail (the
+// simulation has no jails below a jail).
 // From the host (no jail_attach here): every process is visible, ki_jid is
 // its jail's (fill_kinfo_proc_only: the prison's id for a jailed process
 // the caller does not share the prison with), 0 for a host process. A
@@ -572,7 +572,7 @@ int sysctl(const int* name, unsigned int namelen, void* oldp, size_t* oldlenp, c
         newp != nullptr || newlen != 0 || oldlenp == nullptr)
         return fail(EINVAL); // not simulated
     pid_t pid = name[3];
-    int jid = attached_jid;
+    int jid = 0;
     if (attached_jid == 0) {
         char st = 0;
         unsigned long long start = 0;

@@ -300,6 +300,10 @@ TEST_SUITE("freebsd-sim") {
             sig = 0;
             if (procctl(P_PID, 0, PROC_PDEATHSIG_STATUS, &sig) != 0 || sig != SIGKILL)
                 return 6;
+            // kern_proc.c fill_kinfo_proc_only: from inside, a process of the
+            // caller's own jail (itself, the jail's init) has ki_jid 0.
+            if (jid_of(getpid()) != 0 || jid_of(1) != 0)
+                return 7;
             return 42;
         });
         CHECK(WIFEXITED(st));
