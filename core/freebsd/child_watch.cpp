@@ -3,6 +3,7 @@
 // on Linux: see README.md in this directory.
 
 #include "../child_watch.hpp"
+#include "kevent_drain.hpp"
 
 // <sys/param.h> first: it brings <sys/types.h>, which the others rely on.
 #include <sys/param.h>
@@ -17,8 +18,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
-#include <cerrno>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -70,38 +71,24 @@ class ExitWatcher : public boost::asio::execution_context::service {
             return false;
         fcntl(fd, F_SETFD, FD_CLOEXEC);
         kq_ = std::make_unique<boost::asio::posix::stream_descriptor>(io_, fd);
-        arm();
+        when_kqueue_readable(*kq_, [this] { drain(); });
         return true;
     }
 
-    void arm() {
-        kq_->async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                        [this](const boost::system::error_code& ec) {
-                            if (ec)
-                                return; // operation_aborted: going away
-                            drain();
-                            arm();
-                        });
-    }
-
-    // Every pending exit, without blocking (a zero timeout).
+    // Every pending exit (kevent_drain.hpp).
     void drain() {
-        struct kevent evs[64];
-        struct timespec zero = {0, 0};
-        int n;
-        while ((n = kevent(kq_->native_handle(), nullptr, 0, evs, 64, &zero)) == -1 &&
-               errno == EINTR) {
-        }
         std::vector<std::function<void()>> exited;
-        for (int i = 0; i < n; ++i) {
-            if (evs[i].filter != EVFILT_PROC || !(evs[i].fflags & NOTE_EXIT))
-                continue;
-            auto it = waiting_.find(pid_t(evs[i].ident));
-            if (it == waiting_.end())
-                continue;
-            exited.push_back(std::move(it->second));
-            waiting_.erase(it);
-        }
+        drain_kevents(kq_->native_handle(), [&](std::span<const struct kevent> evs) {
+            for (const struct kevent& ev : evs) {
+                if (ev.filter != EVFILT_PROC || !(ev.fflags & NOTE_EXIT))
+                    continue;
+                auto it = waiting_.find(pid_t(ev.ident));
+                if (it == waiting_.end())
+                    continue;
+                exited.push_back(std::move(it->second));
+                waiting_.erase(it);
+            }
+        });
         // Callbacks may watch new children: call them only now.
         for (auto& fn : exited)
             fn();
