@@ -32,9 +32,13 @@ namespace {
 // NOTE_EXIT for each watched pid, so an exit costs one event, however many
 // children are watched, and no descriptor per child. kevent(2) reports the
 // exit and leaves the zombie: the caller reaps it (watch_child), or signals
-// its process group first (the runner). The kqueue descriptor itself is
-// watched by Asio's reactor (a kqueue is readable when events are pending:
-// kqueue(2)). An Asio service, so that it lives and dies with its
+// its process group first (the runner). The event can come a moment early:
+// exit1() posts NOTE_EXIT before it makes the process a zombie
+// (sys/kern/kern_exit.c), so waitpid(WNOHANG) may still find nothing; then
+// watch_child watches again, and filt_procattach (kern_event.c) fires at
+// once for a process that is exiting (P_WEXIT). The kqueue descriptor
+// itself is watched by Asio's reactor (a kqueue is readable when events are
+// pending: kqueue(2)). An Asio service, so that it lives and dies with its
 // io_context.
 class ExitWatcher : public boost::asio::execution_context::service {
   public:
