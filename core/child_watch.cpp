@@ -38,8 +38,9 @@ void poll_exit(boost::asio::io_context& io, pid_t pid, std::function<void()> exi
 
 // Probes and the probe launcher's children: watch_exit, then reap. A
 // wake-up while the child still runs (seen in a soak under Asio: a
-// readiness event on a reused descriptor state) just waits again: a
-// blocking waitpid() would hang the whole daemon.
+// readiness event on a reused descriptor state; on FreeBSD also NOTE_EXIT,
+// which comes before the child is a zombie: freebsd/child_watch.cpp) just
+// waits again: a blocking waitpid() would hang the whole daemon.
 void watch_child(boost::asio::io_context& io, pid_t pid, std::function<void(int status)> done) {
     watch_exit(io, pid, [&io, pid, done = std::move(done)]() mutable {
         int st = 0;

@@ -3,6 +3,7 @@
 // on Linux: see README.md in this directory.
 
 #include "../child_watch.hpp"
+#include "kevent_drain.hpp"
 
 // <sys/param.h> first: it brings <sys/types.h>, which the others rely on.
 #include <sys/param.h>
@@ -17,8 +18,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
-#include <cerrno>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -31,9 +32,13 @@ namespace {
 // NOTE_EXIT for each watched pid, so an exit costs one event, however many
 // children are watched, and no descriptor per child. kevent(2) reports the
 // exit and leaves the zombie: the caller reaps it (watch_child), or signals
-// its process group first (the runner). The kqueue descriptor itself is
-// watched by Asio's reactor (a kqueue is readable when events are pending:
-// kqueue(2)). An Asio service, so that it lives and dies with its
+// its process group first (the runner). The event can come a moment early:
+// exit1() posts NOTE_EXIT before it makes the process a zombie
+// (sys/kern/kern_exit.c), so waitpid(WNOHANG) may still find nothing; then
+// watch_child watches again, and filt_procattach (kern_event.c) fires at
+// once for a process that is exiting (P_WEXIT). The kqueue descriptor
+// itself is watched by Asio's reactor (a kqueue is readable when events are
+// pending: kqueue(2)). An Asio service, so that it lives and dies with its
 // io_context.
 class ExitWatcher : public boost::asio::execution_context::service {
   public:
@@ -70,38 +75,24 @@ class ExitWatcher : public boost::asio::execution_context::service {
             return false;
         fcntl(fd, F_SETFD, FD_CLOEXEC);
         kq_ = std::make_unique<boost::asio::posix::stream_descriptor>(io_, fd);
-        arm();
+        when_kqueue_readable(*kq_, [this] { drain(); });
         return true;
     }
 
-    void arm() {
-        kq_->async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                        [this](const boost::system::error_code& ec) {
-                            if (ec)
-                                return; // operation_aborted: going away
-                            drain();
-                            arm();
-                        });
-    }
-
-    // Every pending exit, without blocking (a zero timeout).
+    // Every pending exit (kevent_drain.hpp).
     void drain() {
-        struct kevent evs[64];
-        struct timespec zero = {0, 0};
-        int n;
-        while ((n = kevent(kq_->native_handle(), nullptr, 0, evs, 64, &zero)) == -1 &&
-               errno == EINTR) {
-        }
         std::vector<std::function<void()>> exited;
-        for (int i = 0; i < n; ++i) {
-            if (evs[i].filter != EVFILT_PROC || !(evs[i].fflags & NOTE_EXIT))
-                continue;
-            auto it = waiting_.find(pid_t(evs[i].ident));
-            if (it == waiting_.end())
-                continue;
-            exited.push_back(std::move(it->second));
-            waiting_.erase(it);
-        }
+        drain_kevents(kq_->native_handle(), [&](std::span<const struct kevent> evs) {
+            for (const struct kevent& ev : evs) {
+                if (ev.filter != EVFILT_PROC || !(ev.fflags & NOTE_EXIT))
+                    continue;
+                auto it = waiting_.find(pid_t(ev.ident));
+                if (it == waiting_.end())
+                    continue;
+                exited.push_back(std::move(it->second));
+                waiting_.erase(it);
+            }
+        });
         // Callbacks may watch new children: call them only now.
         for (auto& fn : exited)
             fn();

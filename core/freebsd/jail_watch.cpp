@@ -5,6 +5,7 @@
 // last read. FreeBSD 14 has no EVFILT_JAIL: kevent(2) answers EINVAL.
 // Checked in the FreeBSD simulation (tests/freebsd-sim/).
 #include "jail_watch.hpp"
+#include "kevent_drain.hpp"
 
 #include <sys/event.h>
 
@@ -14,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <span>
 #include <unistd.h>
 
 namespace jd {
@@ -48,31 +50,18 @@ class KqueueJailWatch : public JailWatch {
   public:
     KqueueJailWatch(boost::asio::io_context& io, int kq, std::function<void(long)> appeared)
         : kq_(io, kq), appeared_(std::move(appeared)) {
-        arm();
+        when_kqueue_readable(kq_, [this] { drain(); });
     }
 
   private:
-    void arm() {
-        kq_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                       [this](const boost::system::error_code& ec) {
-                           if (ec)
-                               return; // operation_aborted: going away
-                           drain();
-                           arm();
-                       });
-    }
-
     void drain() {
-        struct kevent evs[16];
-        struct timespec zero = {0, 0};
-        int n;
-        while ((n = kevent(kq_.native_handle(), nullptr, 0, evs, 16, &zero)) > 0) {
-            for (int i = 0; i < n; ++i) {
-                if (evs[i].filter != EVFILT_JAIL || !(evs[i].fflags & NOTE_JAIL_CHILD))
+        drain_kevents(kq_.native_handle(), [this](std::span<const struct kevent> evs) {
+            for (const struct kevent& ev : evs) {
+                if (ev.filter != EVFILT_JAIL || !(ev.fflags & NOTE_JAIL_CHILD))
                     continue;
-                appeared_((evs[i].fflags & NOTE_JAIL_MULTI) ? 0 : long(evs[i].data));
+                appeared_((ev.fflags & NOTE_JAIL_MULTI) ? 0 : long(ev.data));
             }
-        }
+        });
     }
 
     boost::asio::posix::stream_descriptor kq_;
