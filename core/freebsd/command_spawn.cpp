@@ -52,7 +52,12 @@ fail:
 } // namespace
 
 int spawn_command(const char* exe, char* const argv[], char* const envp[], pid_t& pid) {
-    static int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    // Opened once, and tried again while it fails (out of descriptors for a
+    // moment): a command started without it is no reaper, and its timeout
+    // reaches only itself (signal_descendants).
+    static int null = -1;
+    if (null < 0)
+        null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null < 0)
         return posix_spawn_command(exe, argv, envp, pid);
     volatile int err = 0;
@@ -78,8 +83,18 @@ int spawn_command(const char* exe, char* const argv[], char* const envp[], pid_t
 
 // The command is the reaper of its descendants (spawn_command): one call
 // signals all of them, also those it orphaned, not the command itself.
-// ESRCH: it has no descendants.
+// ESRCH: it has no descendants. Only while it is a reaper: PROC_REAP_KILL
+// on a process that is not acts on that process's reaper (kern_procctl.c
+// reap_kill), init for our commands, that is every process of the host. A
+// command started without /dev/null (posix_spawn_command) never was one,
+// and one may give it up itself (PROC_REAP_RELEASE); PROC_REAP_STATUS says
+// (REAPER_STATUS_OWNED, reap_status). A zombie stays a reaper until it is
+// reaped (kern_exit.c proc_reap: reaper_abandon_children), and the command
+// is our child, reaped by us only: its pid names it until then.
 int signal_descendants(pid_t leader, int sig) {
+    struct procctl_reaper_status rs {};
+    if (procctl(P_PID, leader, PROC_REAP_STATUS, &rs) != 0 || !(rs.rs_flags & REAPER_STATUS_OWNED))
+        return 0;
     struct procctl_reaper_kill rk {};
     rk.rk_sig = sig;
     if (procctl(P_PID, leader, PROC_REAP_KILL, &rk) != 0)

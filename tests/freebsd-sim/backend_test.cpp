@@ -126,6 +126,36 @@ TEST_SUITE("freebsd-backend") {
         CHECK(WIFSIGNALED(st));
     }
 
+    TEST_CASE("signal_descendants: nothing for a command that is no reaper") {
+        // posix_spawn_command (spawn_command's fallback without /dev/null)
+        // makes no reaper: PROC_REAP_KILL on it would reach its reaper,
+        // init on FreeBSD. signal_descendants sends nothing, and the
+        // command's own child lives on.
+        char sh[] = "sh", c[] = "-c";
+        char script[] = "sleep 60 & exec sleep 60";
+        char* argv[] = {sh, c, script, nullptr};
+        char* envp[] = {nullptr};
+        pid_t pid = 0;
+        REQUIRE(jd::posix_spawn_command("/bin/sh", argv, envp, pid) == 0);
+        pid_t child = 0;
+        for (int i = 0; i < 100 && child == 0; ++i) {
+            usleep(20000);
+            std::string cmd = "pgrep -P " + std::to_string(pid) + " -x sleep";
+            FILE* p = popen(cmd.c_str(), "r");
+            if (p != nullptr && std::fscanf(p, "%d", &child) != 1)
+                child = 0;
+            if (p != nullptr)
+                pclose(p);
+        }
+        REQUIRE(child > 0);
+        CHECK(jd::signal_descendants(pid, SIGKILL) == 0);
+        usleep(100000);
+        CHECK(kill(child, 0) == 0);
+        kill(child, SIGKILL);
+        kill(pid, SIGKILL);
+        CHECK(waitpid(pid, nullptr, 0) == pid);
+    }
+
     TEST_CASE("Pidfile: write before open is refused; one written and not removed is kept") {
         jd::Error err;
         {

@@ -10,11 +10,13 @@
 #include <csignal>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <map>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -73,6 +75,123 @@ std::map<pid_t, pid_t> parents() {
     return out;
 }
 
+// A process's P_TREE_REAPER, which Linux shows to nobody else
+// (PR_GET_CHILD_SUBREAPER answers for the caller only): while a process is
+// a reaper, the file ROOT/reapers/PID-START exists (START: field 22 of its
+// /proc/PID/stat, so that a reused pid is no reaper). Built and written
+// with system calls and stack buffers only: PROC_REAP_ACQUIRE runs in the
+// vfork(2) child of freebsd/command_spawn.cpp, which borrows the daemon's
+// memory. The record outlives the process: its start time tells.
+struct Path {
+    char buf[512];
+    size_t n = 0;
+    void add(const char* s) {
+        while (*s != '\0' && n + 1 < sizeof buf)
+            buf[n++] = *s++;
+        buf[n] = '\0';
+    }
+    void add(unsigned long long v) {
+        char d[24];
+        int i = 0;
+        do
+            d[i++] = char('0' + v % 10);
+        while ((v /= 10) != 0 && i < 24);
+        while (i > 0 && n + 1 < sizeof buf)
+            buf[n++] = d[--i];
+        buf[n] = '\0';
+    }
+};
+
+// Field 22 (start time) of /proc/PID/stat (pid 0: our own), 0 when gone.
+unsigned long long start_of(pid_t pid) {
+    Path p;
+    p.add("/proc/");
+    if (pid == 0)
+        p.add("self");
+    else
+        p.add((unsigned long long)pid);
+    p.add("/stat");
+    char buf[1024];
+    int fd = open(p.buf, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    const char* f = nullptr;
+    for (const char* c = buf; *c != '\0'; ++c)
+        if (*c == ')')
+            f = c;
+    if (f == nullptr)
+        return 0;
+    // After ") ": field 3; then 19 more spaces to field 22.
+    for (int field = 2; field < 22 && f != nullptr; ++field) {
+        while (*f != '\0' && *f != ' ')
+            ++f;
+        if (*f == '\0')
+            return 0;
+        ++f;
+    }
+    unsigned long long v = 0;
+    while (*f >= '0' && *f <= '9')
+        v = v * 10 + unsigned(*f++ - '0');
+    return v;
+}
+
+Path reaper_record(pid_t pid, unsigned long long start) {
+    Path p;
+    const char* r = getenv("FBSDSIM_ROOT");
+    p.add(r != nullptr && *r != '\0' ? r : "/run/jaildaemon-fbsdsim");
+    p.add("/reapers/");
+    p.add((unsigned long long)pid);
+    p.add("-");
+    p.add(start);
+    return p;
+}
+
+// Record (or drop) the caller as a reaper.
+void record_reaper(bool on) {
+    Path dir;
+    const char* r = getenv("FBSDSIM_ROOT");
+    dir.add(r != nullptr && *r != '\0' ? r : "/run/jaildaemon-fbsdsim");
+    mkdir(dir.buf, 0755);
+    dir.add("/reapers");
+    mkdir(dir.buf, 0755);
+    Path rec = reaper_record(getpid(), start_of(0));
+    if (!on) {
+        unlink(rec.buf);
+        return;
+    }
+    int fd = open(rec.buf, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0)
+        close(fd);
+}
+
+bool is_reaper(pid_t pid) {
+    unsigned long long start = start_of(pid);
+    return start != 0 && access(reaper_record(pid, start).buf, F_OK) == 0;
+}
+
+// PROC_REAP_STATUS (kern_procctl.c reap_status): REAPER_STATUS_OWNED when
+// pid is a reaper itself. Its reaper otherwise is not simulated: init
+// (REAPER_STATUS_REALINIT). Children and descendants are not counted.
+int reap_status(pid_t pid, procctl_reaper_status* rs) {
+    if (start_of(pid) == 0)
+        return fail(ESRCH);
+    *rs = procctl_reaper_status{};
+    if (is_reaper(pid)) {
+        rs->rs_flags = REAPER_STATUS_OWNED;
+        rs->rs_reaper = pid;
+    } else {
+        rs->rs_flags = REAPER_STATUS_REALINIT;
+        rs->rs_reaper = 1;
+    }
+    rs->rs_pid = -1;
+    return 0;
+}
+
 // PROC_REAP_KILL on a reaper (kern_procctl.c reap_kill, flags 0: the whole
 // subtree): every live descendant of the reaper gets rk_sig, the reaper
 // itself does not; rk_killed counts them, rk_fpid is the first that could
@@ -89,6 +208,16 @@ int reap_kill(pid_t reaper, procctl_reaper_kill* rk) {
     std::map<pid_t, pid_t> pp = parents();
     if (pp.find(reaper) == pp.end())
         return fail(ESRCH);
+    // FreeBSD acts on the process's own reaper when it is none: for a
+    // child of the daemon, init, and so every process of the system. The
+    // simulation cannot do that and must not let it pass: the caller dies
+    // (SIGABRT), so that a test sees it.
+    if (!is_reaper(reaper)) {
+        static const char m[] = "fbsdsim: PROC_REAP_KILL on a process that is no reaper: FreeBSD "
+                                "would signal every descendant of its reaper (init: all)\n";
+        (void)write(STDERR_FILENO, m, sizeof m - 1);
+        abort();
+    }
     std::vector<pid_t> todo{reaper};
     rk->rk_killed = 0;
     rk->rk_fpid = -1;
@@ -127,6 +256,9 @@ int procctl(idtype_t idtype, id_t id, int cmd, void* data) {
     // daemon): any pid.
     if (cmd == PROC_REAP_KILL && idtype == P_PID)
         return reap_kill(id == 0 ? getpid() : pid_t(id), static_cast<procctl_reaper_kill*>(data));
+    if (cmd == PROC_REAP_STATUS && idtype == P_PID)
+        return reap_status(id == 0 ? getpid() : pid_t(id),
+                           static_cast<procctl_reaper_status*>(data));
     if (idtype != P_PID || (id != 0 && pid_t(id) != getpid()))
         return fail(EINVAL);
     int* arg = static_cast<int*>(data);
@@ -188,7 +320,10 @@ int procctl(idtype_t idtype, id_t id, int cmd, void* data) {
         prctl(PR_GET_CHILD_SUBREAPER, &on);
         if (on)
             return fail(EBUSY);
-        return prctl(PR_SET_CHILD_SUBREAPER, 1);
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+            return -1;
+        record_reaper(true);
+        return 0;
     }
     case PROC_REAP_RELEASE: {
         // reap_release: EINVAL when we are not one.
@@ -196,7 +331,10 @@ int procctl(idtype_t idtype, id_t id, int cmd, void* data) {
         prctl(PR_GET_CHILD_SUBREAPER, &on);
         if (!on)
             return fail(EINVAL);
-        return prctl(PR_SET_CHILD_SUBREAPER, 0);
+        if (prctl(PR_SET_CHILD_SUBREAPER, 0) != 0)
+            return -1;
+        record_reaper(false);
+        return 0;
     }
     default:
         return fail(EINVAL);

@@ -273,6 +273,69 @@ TEST_SUITE("freebsd-sim") {
         CHECK(errno == ENOENT);
     }
 
+    TEST_CASE("procctl reapers: ACQUIRE, STATUS of any process, KILL only on a reaper") {
+        std::string tmpl = "/tmp/fbsdsim-reap.XXXXXX";
+        std::string root = mkdtemp(tmpl.data());
+        setenv("FBSDSIM_ROOT", root.c_str(), 1);
+        // A child that becomes a reaper and starts a sleep it orphans.
+        int go[2];
+        REQUIRE(pipe(go) == 0);
+        pid_t reaper = fork();
+        if (reaper == 0) {
+            close(go[0]);
+            if (procctl(P_PID, 0, PROC_REAP_ACQUIRE, nullptr) != 0)
+                _exit(2);
+            if (procctl(P_PID, 0, PROC_REAP_ACQUIRE, nullptr) != -1 || errno != EBUSY)
+                _exit(3);
+            if (fork() == 0) {
+                if (fork() == 0) {
+                    execlp("sleep", "sleep", "60", nullptr);
+                    _exit(127);
+                }
+                _exit(0); // the sleep is orphaned: still the reaper's
+            }
+            (void)write(go[1], "x", 1);
+            pause();
+            _exit(0);
+        }
+        close(go[1]);
+        char x;
+        REQUIRE(read(go[0], &x, 1) == 1);
+        close(go[0]);
+        struct procctl_reaper_status rs {};
+        CHECK(procctl(P_PID, reaper, PROC_REAP_STATUS, &rs) == 0);
+        CHECK((rs.rs_flags & REAPER_STATUS_OWNED) != 0);
+        CHECK(rs.rs_reaper == reaper);
+        // This test is no reaper: its reaper is init.
+        CHECK(procctl(P_PID, 0, PROC_REAP_STATUS, &rs) == 0);
+        CHECK((rs.rs_flags & REAPER_STATUS_OWNED) == 0);
+        CHECK((rs.rs_flags & REAPER_STATUS_REALINIT) != 0);
+        // PROC_REAP_KILL on a non-reaper would act on init on FreeBSD: the
+        // caller dies of SIGABRT here.
+        int st = in_child([] {
+            signal(SIGABRT, SIG_DFL); // not doctest's crash handler
+            struct procctl_reaper_kill k {};
+            k.rk_sig = SIGKILL;
+            (void)procctl(P_PID, 0, PROC_REAP_KILL, &k);
+            return 0;
+        });
+        CHECK(WIFSIGNALED(st));
+        CHECK(WTERMSIG(st) == SIGABRT);
+        // On the reaper: its orphaned sleep, not itself.
+        usleep(200000);
+        struct procctl_reaper_kill rk {};
+        rk.rk_sig = SIGKILL;
+        CHECK(procctl(P_PID, reaper, PROC_REAP_KILL, &rk) == 0);
+        CHECK(rk.rk_killed >= 1);
+        CHECK(kill(reaper, 0) == 0);
+        kill(reaper, SIGKILL);
+        waitpid(reaper, nullptr, 0);
+        CHECK(procctl(P_PID, 999999, PROC_REAP_STATUS, &rs) == -1);
+        CHECK(errno == ESRCH);
+        std::system(("rm -rf " + root).c_str());
+        unsetenv("FBSDSIM_ROOT");
+    }
+
     TEST_CASE("jail_attach: root only, EINVAL for a missing jail, inside its pid namespace") {
         TestJail j;
         CHECK(in_child([] {

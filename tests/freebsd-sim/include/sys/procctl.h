@@ -26,6 +26,18 @@
 #define REAPER_KILL_CHILDREN 0x00000001
 #define REAPER_KILL_SUBTREE 0x00000002
 
+/* PROC_REAP_STATUS's argument, as in FreeBSD's sys/sys/procctl.h. */
+struct procctl_reaper_status {
+    unsigned int rs_flags;
+    unsigned int rs_children;
+    unsigned int rs_descendants;
+    pid_t rs_reaper;
+    pid_t rs_pid;
+    unsigned int rs_pad0[15];
+};
+#define REAPER_STATUS_OWNED 0x00000001
+#define REAPER_STATUS_REALINIT 0x00000002
+
 /* PROC_REAP_KILL's argument, as in FreeBSD's sys/sys/procctl.h. */
 struct procctl_reaper_kill {
     int rk_sig;
