@@ -21,6 +21,15 @@ namespace jd {
 
 namespace {
 
+// The highest signal number: FreeBSD's NSIG is 32, "number of old
+// signals" (sys/signal.h); sigaction(2) takes 1.._SIG_MAXSIG (128,
+// sys/_sigset.h), the real-time signals included.
+#ifdef _SIG_MAXSIG
+constexpr int kMaxSig = _SIG_MAXSIG;
+#else
+constexpr int kMaxSig = NSIG - 1;
+#endif
+
 // In the vfork child, which borrows the daemon's memory: only system calls.
 // Signal dispositions and the mask go through syscall(2), not libthr's
 // sigaction and sigprocmask, which keep state in that memory (vfork(2)).
@@ -38,7 +47,7 @@ namespace {
     closefrom(STDERR_FILENO + 1);
     // Every signal blocked since before vfork: no handler of the daemon's
     // runs here. Default dispositions for all, then the empty mask.
-    for (int sig = 1; sig < NSIG; ++sig)
+    for (int sig = 1; sig <= kMaxSig; ++sig)
         if (sig != SIGKILL && sig != SIGSTOP)
             (void)syscall(SYS_sigaction, sig, &dfl, nullptr);
     if (syscall(SYS_sigprocmask, SIG_SETMASK, &none, nullptr) != 0)
