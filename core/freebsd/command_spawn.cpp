@@ -97,9 +97,13 @@ int spawn_command(const char* exe, char* const argv[], char* const envp[], pid_t
 // reap_kill), init for our commands, that is every process of the host. A
 // command started without /dev/null (posix_spawn_command) never was one,
 // and one may give it up itself (PROC_REAP_RELEASE); PROC_REAP_STATUS says
-// (REAPER_STATUS_OWNED, reap_status). A zombie stays a reaper until it is
-// reaped (kern_exit.c proc_reap: reaper_abandon_children), and the command
-// is our child, reaped by us only: its pid names it until then.
+// (REAPER_STATUS_OWNED, reap_status). That narrows the window, it does not
+// close it: a command that releases between the two calls (host root's own
+// program) still turns the kill on its reaper. procctl(2) finds no zombie
+// (kern_procctl.c looks a P_PID up with pfind(), which skips them): once
+// the command has exited both calls are ESRCH and nothing is sent (the
+// runner stops at its end anyway), and its pid cannot name another process
+// before we reap it.
 int signal_descendants(pid_t leader, int sig) {
     struct procctl_reaper_status rs {};
     if (procctl(P_PID, leader, PROC_REAP_STATUS, &rs) != 0 || !(rs.rs_flags & REAPER_STATUS_OWNED))

@@ -35,6 +35,11 @@ bool same_jail(int jid, const char* name) {
     return jd::freebsd::get_jail(&id, namebuf, nullptr, 0) == 0 && std::strcmp(namebuf, name) == 0;
 }
 
+// security.bsd.see_jail_proc when the probe was made ready
+// (probe_os_harden): a SIGHUP is taken on its word only when it was 0 then
+// and is 0 still.
+int see_jail_proc_at_start = -1;
+
 } // namespace
 
 void probe_os_first() {
@@ -82,6 +87,7 @@ bool probe_os_attach(const jd::ProbeConfig& cfg, ProbeFailure& f) {
 }
 
 bool probe_os_harden(const jd::ProbeConfig&, ProbeFailure& f) {
+    see_jail_proc_at_start = jd::freebsd::see_jail_proc();
 #ifdef PROC_NO_NEW_PRIVS_CTL
     // FreeBSD 14+: set-user-ID and set-group-ID bits are ignored by every
     // later execve(2). Cannot be undone.
@@ -129,9 +135,12 @@ bool probe_os_from_jail(const siginfo_t& si, const jd::ProbeConfig& cfg) {
     // from signalling us, whatever arrived came from the jail: no check, no
     // race. cr_cansignal (kern_prot.c) refuses them with EPERM when our jail
     // has allow.unprivileged_parent_tampering off (cr_can_tamper_with_subjail;
-    // the daemon asked at launch: kProbeSignalGuard), and with ESRCH when
-    // security.bsd.see_jail_proc is 0 (read now: host root may change it).
-    if ((cfg.flags & jd::kProbeSignalGuard) || jd::freebsd::see_jail_proc() == 0)
+    // the daemon asked at launch: kProbeSignalGuard, kept for the probe's
+    // life: jaildaemon(8) says to register again after turning it on), and
+    // with ESRCH when security.bsd.see_jail_proc is 0 (cr_canseejailproc;
+    // 0 when we started and 0 now, as host root may change it).
+    if ((cfg.flags & jd::kProbeSignalGuard) ||
+        (see_jail_proc_at_start == 0 && jd::freebsd::see_jail_proc() == 0))
         return true;
     // Otherwise a host user with our uid may signal us too. FreeBSD does not
     // translate pids: si_pid is the sender's pid (siginfo(3)). From inside

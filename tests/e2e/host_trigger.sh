@@ -13,6 +13,9 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
+# The simulated security.bsd.see_jail_proc at its default, 1 (a killed
+# signal_guard.sh may have left 0).
+[ -z "$FBSDSIM" ] || rm -f "${FBSDSIM_ROOT:-/run/jaildaemon-fbsdsim}/sysctl/security.bsd.see_jail_proc"
 start_daemon
 # shellcheck disable=SC2034 # read by sim_register (tests/freebsd-sim/jail.sh)
 SIM_PARENT_TAMPERING=1

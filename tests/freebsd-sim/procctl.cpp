@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <map>
+#include <string>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,8 +103,9 @@ struct Path {
     }
 };
 
-// Field 22 (start time) of /proc/PID/stat (pid 0: our own), 0 when gone.
-unsigned long long start_of(pid_t pid) {
+// Field 22 (start time) of /proc/PID/stat (pid 0: our own), 0 when gone;
+// *state gets field 3 when asked.
+unsigned long long start_of(pid_t pid, char* state = nullptr) {
     Path p;
     p.add("/proc/");
     if (pid == 0)
@@ -126,6 +128,8 @@ unsigned long long start_of(pid_t pid) {
             f = c;
     if (f == nullptr)
         return 0;
+    if (state != nullptr && f[1] == ' ')
+        *state = f[2];
     // After ") ": field 3; then 19 more spaces to field 22.
     for (int field = 2; field < 22 && f != nullptr; ++field) {
         while (*f != '\0' && *f != ' ')
@@ -169,6 +173,24 @@ void record_reaper(bool on) {
         close(fd);
 }
 
+// Records of processes that are gone, or whose pid is another process's
+// now (its start time differs): removed. Not in the vfork child.
+void sweep_reapers() {
+    const char* r = getenv("FBSDSIM_ROOT");
+    std::string dir =
+        std::string(r != nullptr && *r != '\0' ? r : "/run/jaildaemon-fbsdsim") + "/reapers";
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr)
+        return;
+    while (struct dirent* e = readdir(d)) {
+        unsigned long pid = 0;
+        unsigned long long start = 0;
+        if (std::sscanf(e->d_name, "%lu-%llu", &pid, &start) == 2 && start_of(pid_t(pid)) != start)
+            unlink((dir + "/" + e->d_name).c_str());
+    }
+    closedir(d);
+}
+
 bool is_reaper(pid_t pid) {
     unsigned long long start = start_of(pid);
     return start != 0 && access(reaper_record(pid, start).buf, F_OK) == 0;
@@ -178,8 +200,12 @@ bool is_reaper(pid_t pid) {
 // pid is a reaper itself. Its reaper otherwise is not simulated: init
 // (REAPER_STATUS_REALINIT). Children and descendants are not counted.
 int reap_status(pid_t pid, procctl_reaper_status* rs) {
-    if (start_of(pid) == 0)
+    // kern_procctl.c: a P_PID is looked up with pfind(), which skips
+    // zombies.
+    char st = 0;
+    if (start_of(pid, &st) == 0 || st == 'Z')
         return fail(ESRCH);
+    sweep_reapers();
     *rs = procctl_reaper_status{};
     if (is_reaper(pid)) {
         rs->rs_flags = REAPER_STATUS_OWNED;

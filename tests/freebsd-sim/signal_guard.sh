@@ -25,7 +25,7 @@ need_root
     exit 1
 }
 mode=${1:?usage: signal_guard.sh tamper|see_jail_proc}
-SYSCTL=/run/jaildaemon-fbsdsim/sysctl/security.bsd.see_jail_proc
+SYSCTL=${FBSDSIM_ROOT:-/run/jaildaemon-fbsdsim}/sysctl/security.bsd.see_jail_proc
 trap 'rm -f "$SYSCTL"; cleanup' EXIT
 rm -f "$SYSCTL"
 start_daemon
