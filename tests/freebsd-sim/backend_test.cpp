@@ -137,16 +137,7 @@ TEST_SUITE("freebsd-backend") {
         char* envp[] = {nullptr};
         pid_t pid = 0;
         REQUIRE(jd::posix_spawn_command("/bin/sh", argv, envp, pid) == 0);
-        pid_t child = 0;
-        for (int i = 0; i < 100 && child == 0; ++i) {
-            usleep(20000);
-            std::string cmd = "pgrep -P " + std::to_string(pid) + " -x sleep";
-            FILE* p = popen(cmd.c_str(), "r");
-            if (p != nullptr && std::fscanf(p, "%d", &child) != 1)
-                child = 0;
-            if (p != nullptr)
-                pclose(p);
-        }
+        pid_t child = child_named(pid, "sleep", 100);
         REQUIRE(child > 0);
         CHECK(jd::signal_descendants(pid, SIGKILL) == 0);
         usleep(100000);

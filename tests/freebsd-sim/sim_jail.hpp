@@ -16,6 +16,22 @@
 
 extern char** environ;
 
+// The pid of a child of parent whose command is name, polled every 20 ms
+// for tries times; 0 when none came.
+inline pid_t child_named(pid_t parent, const char* name, int tries) {
+    pid_t pid = 0;
+    for (int i = 0; i < tries && pid == 0; ++i) {
+        usleep(20000);
+        std::string cmd = "pgrep -P " + std::to_string(parent) + " -x " + name;
+        FILE* p = popen(cmd.c_str(), "r");
+        if (p != nullptr && std::fscanf(p, "%d", &pid) != 1)
+            pid = 0;
+        if (p != nullptr)
+            pclose(p);
+    }
+    return pid;
+}
+
 // A sleep in new pid and mount namespaces (and more_ns, unshare(1) flags),
 // registered as jid, name in a registry under /tmp/fbsdsim-TAG.*: its
 // leader's pid.
@@ -34,15 +50,7 @@ struct SimJail {
         argv.push_back(nullptr);
         REQUIRE(posix_spawnp(&unshare, "unshare", nullptr, nullptr, const_cast<char**>(argv.data()),
                              environ) == 0);
-        for (int i = 0; i < 200 && leader == 0; ++i) {
-            usleep(20000);
-            std::string cmd = "pgrep -P " + std::to_string(unshare) + " -x sleep";
-            FILE* p = popen(cmd.c_str(), "r");
-            if (p != nullptr && std::fscanf(p, "%d", &leader) != 1)
-                leader = 0;
-            if (p != nullptr)
-                pclose(p);
-        }
+        leader = child_named(unshare, "sleep", 200);
         REQUIRE(leader > 0);
         add(jid, name);
     }
