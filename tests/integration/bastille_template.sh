@@ -1,7 +1,7 @@
 #!/bin/sh
 # The Bastille side: the template's Bastillefile lines and files, the
-# in-jail commands jail-reboot and jail-snapshot (against stand-in pgrep and
-# pkill that record their arguments), and `jaildaemon-bastille
+# in-jail commands jail-reboot and jail-snapshot (against a stand-in pgrep
+# that records its arguments, and a sleep for the probe), and `jaildaemon-bastille
 # enable|disable|status` edits of a jail's jail.conf (exact contents,
 # backups, running them twice) with the bastille, jls and jaildaemon-hook
 # calls they make, all stand-ins.
@@ -34,17 +34,30 @@ render "$TPL/usr/local/sbin/jail-snapshot" REBOOT SNAPSHOT >"$T/jail-snapshot"
 check_eq "RENDER leaves no placeholder" 0 \
     "$(cat "$T/jail-reboot" "$T/jail-snapshot" | grep -c -e 'REBOOT_TITLE}' -e 'SNAPSHOT_TITLE}')"
 
+# The scripts find the probe with pgrep and signal it with their own
+# shell's kill: a sleep of ours stands for the probe (the stand-in pgrep
+# prints its pid), and must die of SIGHUP (129).
+victim() { # victim SCRIPT ARG...: run it against a fresh sleep; $rc, $sig
+    sleep 60 &
+    _v=$!
+    STANDIN_PGREP_PID=$_v PATH=$JAIL:$PATH sh "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    kill "$_v" 2>/dev/null
+    wait "$_v"
+    sig=$?
+}
+
 reset_calls
-PATH=$JAIL:$PATH sh "$T/jail-reboot" --no-wait >"$T/out" 2>"$T/err"
-check_eq "jail-reboot --no-wait: requested (75)" 75 $?
-check_eq "jail-reboot: anchored pattern, SIGHUP" "pgrep [-f] [^REBOOT\$]
-pkill [-HUP] [-f] [^REBOOT\$]" "$(calls)"
+victim "$T/jail-reboot" --no-wait
+check_eq "jail-reboot --no-wait: requested (75)" 75 "$rc"
+check_eq "jail-reboot: anchored pattern" "pgrep [-f] [^REBOOT\$]" "$(calls)"
+check_eq "jail-reboot: the probe got SIGHUP" 129 "$sig"
 check_eq "jail-reboot: says what happens" "jail-reboot: restart requested" "$(cat "$T/out")"
 
 reset_calls
-PATH=$JAIL:$PATH sh "$T/jail-snapshot" --no-wait >"$T/out" 2>"$T/err"
-check_eq "jail-snapshot: anchored pattern, SIGHUP" "pgrep [-f] [^SNAPSHOT\$]
-pkill [-HUP] [-f] [^SNAPSHOT\$]" "$(calls)"
+victim "$T/jail-snapshot" --no-wait
+check_eq "jail-snapshot: anchored pattern" "pgrep [-f] [^SNAPSHOT\$]" "$(calls)"
+check_eq "jail-snapshot: the probe got SIGHUP" 129 "$sig"
 
 reset_calls
 STANDIN_PGREP_EXIT=1 PATH=$JAIL:$PATH sh "$T/jail-reboot" >"$T/out" 2>"$T/err"
@@ -52,20 +65,20 @@ check_eq "no probe: EX_UNAVAILABLE" 69 $?
 check "no probe: says so" grep -q 'no "REBOOT" probe in this jail' "$T/err"
 check_eq "no probe: nothing signalled" "pgrep [-f] [^REBOOT\$]" "$(calls)"
 
+# A pid that no process has: kill(1) fails as for a probe of another uid.
 reset_calls
-STANDIN_EXIT=1 PATH=$JAIL:$PATH sh "$T/jail-snapshot" --no-wait >"$T/out" 2>"$T/err"
+PATH=$JAIL:$PATH sh "$T/jail-snapshot" --no-wait >"$T/out" 2>"$T/err"
 check_eq "signal refused: EX_NOPERM" 77 $?
 
 # --arg REBOOT_TITLE=... (titles changed in jaildaemon-hook.conf).
 render "$TPL/usr/local/sbin/jail-reboot" BASTILLE_REBOOT BASTILLE_SNAPSHOT >"$T/jail-reboot2"
 reset_calls
-PATH=$JAIL:$PATH sh "$T/jail-reboot2" --no-wait >"$T/out" 2>"$T/err"
-check_eq "rendered title is used" "pgrep [-f] [^BASTILLE_REBOOT\$]
-pkill [-HUP] [-f] [^BASTILLE_REBOOT\$]" "$(calls)"
+victim "$T/jail-reboot2" --no-wait
+check_eq "rendered title is used" "pgrep [-f] [^BASTILLE_REBOOT\$]" "$(calls)"
+check_eq "  and its probe signalled" 129 "$sig"
 reset_calls
-PATH=$JAIL:$PATH sh "$TPL/usr/local/sbin/jail-reboot" --no-wait >"$T/out" 2>"$T/err"
-check_eq "unrendered copy falls back to REBOOT" "pgrep [-f] [^REBOOT\$]
-pkill [-HUP] [-f] [^REBOOT\$]" "$(calls)"
+victim "$TPL/usr/local/sbin/jail-reboot" --no-wait
+check_eq "unrendered copy falls back to REBOOT" "pgrep [-f] [^REBOOT\$]" "$(calls)"
 PATH=$JAIL:$PATH sh "$T/jail-reboot" now >"$T/out" 2>"$T/err"
 check_eq "jail-reboot takes no other arguments" 64 $?
 

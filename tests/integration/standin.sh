@@ -12,7 +12,9 @@
 # never looked at), `jls -j JAIL PARAM...` prints the jid or name of JAIL
 # (jid or name) and `jexec [-l] [-u|-U user] JAIL CMD...` succeeds only for a
 # running JAIL; both fail as the real ones do for any other. pgrep exits
-# $STANDIN_PGREP_EXIT (default 0), printing pid 4242 when 0. Everything
+# $STANDIN_PGREP_EXIT (default 0), printing $STANDIN_PGREP_PID when 0
+# (default 4194305, above Linux's largest pid_max: no process, so that a
+# script's kill(1) of it signals nothing). Everything
 # else exits $STANDIN_EXIT (default 0) and prints nothing, but for the parts
 # of iocage and pot that keep state (see below).
 
@@ -85,7 +87,7 @@ jexec)
     ;;
 pgrep)
     # A match prints a pid, as the real one does.
-    [ "${STANDIN_PGREP_EXIT:-0}" = 0 ] && echo 4242
+    [ "${STANDIN_PGREP_EXIT:-0}" = 0 ] && echo "${STANDIN_PGREP_PID:-4194305}"
     exit "${STANDIN_PGREP_EXIT:-0}"
     ;;
 iocage)
