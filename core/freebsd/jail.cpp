@@ -11,6 +11,7 @@
 #include "../number.hpp"
 #include "../probe_abi.hpp"
 #include "jail_get.hpp"
+#include "kevent_drain.hpp"
 #include "signal_guard.hpp"
 
 // <sys/param.h> first: jail(2) requires it before <sys/jail.h>.
@@ -118,17 +119,15 @@ class RemovalWatch {
     void forget(int desc) { removed_.erase(desc); }
     // Has the kernel said that the jail of desc is removed?
     bool removed(int desc) {
-        struct kevent evs[16];
-        struct timespec zero = {0, 0};
-        int n;
-        while (kq_ >= 0 && (n = kevent(kq_, nullptr, 0, evs, 16, &zero)) > 0) {
-            for (int i = 0; i < n; ++i) {
-                auto it = removed_.find(int(evs[i].ident));
-                if (evs[i].filter == EVFILT_JAILDESC && (evs[i].fflags & NOTE_JAIL_REMOVE) &&
-                    it != removed_.end())
-                    it->second = true;
-            }
-        }
+        if (kq_ >= 0)
+            drain_kevents(kq_, [this](std::span<const struct kevent> evs) {
+                for (const struct kevent& ev : evs) {
+                    auto it = removed_.find(int(ev.ident));
+                    if (ev.filter == EVFILT_JAILDESC && (ev.fflags & NOTE_JAIL_REMOVE) &&
+                        it != removed_.end())
+                        it->second = true;
+                }
+            });
         auto it = removed_.find(desc);
         return it != removed_.end() && it->second;
     }
