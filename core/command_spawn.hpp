@@ -10,9 +10,25 @@
 // double fork, and a timeout can kill all of it (signal_descendants).
 #pragma once
 
+#include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace jd {
+
+// The PATH every host command and hook runs with.
+constexpr const char* kCommandPath = "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin";
+
+// argv/envp for spawn_command: pointers into v's strings, null-terminated.
+// v must outlive the result.
+inline std::vector<char*> c_strings(std::vector<std::string>& v) {
+    std::vector<char*> out;
+    out.reserve(v.size() + 1);
+    for (std::string& s : v)
+        out.push_back(s.data());
+    out.push_back(nullptr);
+    return out;
+}
 
 // exe with argv and envp (null-terminated). Returns 0 with pid set once the
 // command has exec'd, or the errno of what failed (nothing is left running

@@ -346,7 +346,7 @@ void ProbeLauncher::begin(Queued q) {
                                                     " ended before it was ready (" +
                                                     status_text(st) + ")"});
                 });
-            } else if (s.kind == ProbeReport::ready && from_ok &&
+            } else if (s.kind == ProbeReport::ready &&
                        (from == -1 || from == (l->probe ? l->probe : l->spawned))) {
                 if (!l->probe)
                     l->probe = l->spawned;

@@ -27,17 +27,6 @@ std::string status_text(int st) {
 
 namespace {
 
-constexpr const char* kPath = "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin";
-
-std::vector<char*> c_strings(std::vector<std::string>& v) {
-    std::vector<char*> out;
-    out.reserve(v.size() + 1);
-    for (std::string& s : v)
-        out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
-}
-
 // Spawn exe (command_spawn.hpp: cwd /, stdin /dev/null, stdout and stderr
 // to the log, nothing else open, default signals, own process group).
 // Not with Boost.Process (no longer used): its launchers call
@@ -80,7 +69,7 @@ Runner::~Runner() = default;
 bool Runner::run(const CommandJob& job, std::function<void(const CommandResult&)> done,
                  Error& err) {
     std::vector<std::string> env = {
-        std::string("PATH=") + kPath,
+        std::string("PATH=") + kCommandPath,
         "HOME=/",
         "SHELL=/bin/sh",
         "JAILDAEMON_JAIL=" + job.jail,
@@ -95,7 +84,7 @@ bool Runner::run(const CommandJob& job, std::function<void(const CommandResult&)
     // #!), goes through /bin/sh -c as it always did, which also reports
     // errors the usual way.
     if (auto words = plain_words(job.command)) {
-        std::string exe = find_program(words->front(), kPath);
+        std::string exe = find_program(words->front(), kCommandPath);
         if (!exe.empty()) {
             env.push_back("PWD=/"); // what sh would have exported
             if (spawn(exe, std::move(*words), env, pid) != 0)

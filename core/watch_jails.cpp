@@ -30,14 +30,10 @@ void run_hook(boost::asio::io_context& io, const DaemonOptions& opts, long jid) 
     if (!opts.watch_config.empty())
         args.insert(args.end(), {"-C", opts.watch_config});
     args.insert(args.end(), {"-f", opts.socket, "start", "watch", name, std::to_string(jid)});
-    std::vector<char*> argv;
-    for (std::string& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    char path[] = "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin";
-    char* envp[] = {path, nullptr};
+    std::vector<std::string> env = {std::string("PATH=") + kCommandPath};
+    std::vector<char*> argv = c_strings(args), envp = c_strings(env);
     pid_t pid = 0;
-    if (int e = spawn_command(argv[0], argv.data(), envp, pid); e != 0) {
+    if (int e = spawn_command(argv[0], argv.data(), envp.data(), pid); e != 0) {
         log_err("--watch-jails: jail " + name + " (jid " + std::to_string(jid) +
                 "): " + opts.hook_path + ": " + std::strerror(e));
         return;
