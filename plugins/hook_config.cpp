@@ -53,6 +53,18 @@ std::string_view trim(std::string_view s) {
 // uid = / gid =: a number up to jd::kMaxUid or a name as jd::valid_id_name
 // has it (1-32 of [A-Za-z0-9._-], a trailing '$', no leading '-', not all
 // digits), as jaildaemon -u/-g take them.
+// A cooldown (seconds, 0 to jd::kMaxCooldown) for key.
+bool parse_cooldown(std::string_view key, std::string_view v, std::optional<std::uint32_t>& out,
+                    std::string& why) {
+    std::uint32_t secs;
+    if (!jd::parse_number(v, jd::kMaxCooldown, secs)) {
+        why = std::string(key) + " must be a number of seconds from 0 to 86400";
+        return false;
+    }
+    out = secs;
+    return true;
+}
+
 bool parse_id(std::string_view key, std::string_view v, std::optional<Id>& out, std::string& why) {
     Id id;
     if (jd::valid_id_name(v))
@@ -218,12 +230,8 @@ bool set_section(Section& s, const std::string& manager, std::string_view key, s
             return false;
         s.dataset = v;
     } else if (key == "snapshot_cooldown") {
-        std::uint32_t secs;
-        if (!jd::parse_number(v, jd::kMaxCooldown, secs)) {
-            why = "snapshot_cooldown must be a number of seconds from 0 to 86400";
+        if (!parse_cooldown(key, v, s.cooldown, why))
             return false;
-        }
-        s.cooldown = secs;
     } else if (key == "probes") {
         std::vector<Kind> p;
         if (!parse_probes(v, p, why))
@@ -259,12 +267,8 @@ bool set_probe(DeclaredProbe& d, std::string_view key, std::string_view v, std::
         }
         d.respawn = v;
     } else if (key == "cooldown") {
-        std::uint32_t secs;
-        if (!jd::parse_number(v, jd::kMaxCooldown, secs)) {
-            why = "cooldown must be a number of seconds from 0 to 86400";
+        if (!parse_cooldown(key, v, d.cooldown, why))
             return false;
-        }
-        d.cooldown = secs;
     } else if (key == "uid" || key == "gid") {
         if (!parse_id(key, v, key == "uid" ? d.uid : d.gid, why))
             return false;

@@ -134,6 +134,33 @@ int do_list() {
     return 0;
 }
 
+// The request that registers planned probe p of jail name: what start
+// sends, and what check validates.
+jd::Request add_request(const jdhook::Plan& plan, const jdhook::PlannedProbe& p,
+                        const jdhook::Manager& m, const std::string& name) {
+    jd::Request req;
+    req.op = jd::Op::add;
+    req.probe.jail = plan.jid_known ? m.jail_spec(name, plan.jid) : plan.label;
+    req.probe.label = plan.label; // the jail(8) name, whatever name the hook got
+    req.probe.command = p.command;
+    req.probe.title = p.title;
+    req.probe.respawn = !p.respawn      ? jd::Respawn::none
+                        : p.respawn_now ? jd::Respawn::now
+                                        : jd::Respawn::after;
+    // A name goes on the wire as a string: the probe looks it up in the
+    // jail's own passwd and group.
+    if (p.uid && p.uid->name.empty())
+        req.probe.uid = p.uid->num;
+    else if (p.uid)
+        req.probe.user = p.uid->name;
+    if (p.gid && p.gid->name.empty())
+        req.probe.gid = p.gid->num;
+    else if (p.gid)
+        req.probe.group = p.gid->name;
+    req.probe.cooldown_s = p.cooldown;
+    return req;
+}
+
 int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager& m) {
     const std::string& name = o.args[2];
     std::string err;
@@ -180,26 +207,7 @@ int do_start(const Options& o, const jdhook::Config& cfg, const jdhook::Manager&
     // sent, and with -n too: the titles here carry the manager prefix.
     std::vector<jd::Request> reqs;
     for (const auto& p : plan.probes) {
-        jd::Request req;
-        req.op = jd::Op::add;
-        req.probe.jail = plan.jid_known ? m.jail_spec(name, plan.jid) : plan.label;
-        req.probe.label = plan.label; // the jail(8) name, whatever name the hook got
-        req.probe.command = p.command;
-        req.probe.title = p.title;
-        req.probe.respawn = !p.respawn      ? jd::Respawn::none
-                            : p.respawn_now ? jd::Respawn::now
-                                            : jd::Respawn::after;
-        // A name goes on the wire as a string: the probe looks it up in
-        // the jail's own passwd and group.
-        if (p.uid && p.uid->name.empty())
-            req.probe.uid = p.uid->num;
-        else if (p.uid)
-            req.probe.user = p.uid->name;
-        if (p.gid && p.gid->name.empty())
-            req.probe.gid = p.gid->num;
-        else if (p.gid)
-            req.probe.group = p.gid->name;
-        req.probe.cooldown_s = p.cooldown;
+        jd::Request req = add_request(plan, p, m, name);
         jd::Error e;
         if (!jd::validate(req.probe, e))
             return fail(jd::EX_CONFIG_,
@@ -350,14 +358,8 @@ int do_check(const Options& o) {
             if (!jdhook::make_plan(c, m, "check", 1, plan, err))
                 return fail(jd::EX_CONFIG_, c.declared.empty() ? o.config + ": " + err : err);
             for (const auto& p : plan.probes) {
-                jd::ProbeSpec spec;
-                spec.jail = "1";
-                spec.label = plan.label;
-                spec.command = p.command;
-                spec.title = p.title;
-                spec.cooldown_s = p.cooldown;
                 jd::Error e;
-                if (!jd::validate(spec, e))
+                if (!jd::validate(add_request(plan, p, m, "check").probe, e))
                     return fail(
                         jd::EX_CONFIG_,
                         (p.section.empty() ? o.config + ": [" + m.name() + "] " : p.section + " ") +
