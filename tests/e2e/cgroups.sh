@@ -44,7 +44,7 @@ unshare -m --propagation private sh -c 'mount -t tmpfs none "$0" && exec "$@"' "
     "$JD" -D -F -p "$T/pid-hidden" -f "$SOCK" --probe "$PROBE" --state "$T/state-hidden.json" \
     >>"$LOG" 2>&1 &
 DAEMON_PID=$!
-wait_for 5 test -S "$SOCK"
+check "the daemon is up" wait_for 5 test -S "$SOCK"
 out=$(jd -c true -j "$LEADER" -t HIDDEN 2>&1)
 check "a cgroup that cannot be joined fails the launch" test $? != 0
 check "and says which" grep -q "join the jail.s cgroup (hierarchy $hidden)" <<<"$out"
@@ -59,7 +59,7 @@ sh -c 'echo $$ >"$0/cgroup.procs" && exec unshare -C "$@"' "$V2/jdtestd$$" \
     "$JD" -D -F -p "$T/pid-ns" -f "$SOCK" --probe "$PROBE" --state "$T/state-ns.json" \
     >>"$LOG" 2>&1 &
 DAEMON_PID=$!
-wait_for 5 test -S "$SOCK"
+check "the daemon is up" wait_for 5 test -S "$SOCK"
 out=$(jd -c true -j "$LEADER" -t DOTDOT 2>&1)
 check "a jail cgroup outside the daemon's cgroup namespace fails the launch" test $? != 0
 check "and says why" grep -q 'cgroup path of hierarchy v2' <<<"$out"

@@ -66,8 +66,10 @@ class Burst:
 
     # --- the world --------------------------------------------------------
     def _daemon(self, run):
-        """A daemon of its own (socket, log, state) for one run."""
+        """A daemon of its own (socket, log, state) for one run; the Env stops
+        it at the end and checks its log for sanitizer reports."""
         d = jdtest.Daemon(run, ["--cooldown", "0"], state=os.path.join(run, "st", "state.json"))
+        self.env.daemons.append(d)
         return d
 
     def _new_run(self):
@@ -82,7 +84,7 @@ class Burst:
         """Three probes S0..S2 in a snapshot plus a journal (kill -9)."""
         run = os.path.join(self.env.tmp, "seedrun")
         os.mkdir(run, 0o711)
-        d = jdtest.Daemon(run, ["--cooldown", "0"], state=os.path.join(run, "st", "state.json"))
+        d = self._daemon(run)
         d.start()
         self.seed = {}
         for i in range(3):
