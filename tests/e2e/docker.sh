@@ -23,12 +23,7 @@ need_root
 HOOK=${JAILDAEMON_HOOK:?JAILDAEMON_HOOK not set}
 WATCH=${JAILDAEMON_DOCKER_WATCH:?JAILDAEMON_DOCKER_WATCH not set}
 HAMMER=${JAILDAEMON_HAMMER_STATIC:?JAILDAEMON_HAMMER_STATIC not set}
-for tool in docker dockerd containerd runc docker-init jq; do
-    command -v "$tool" >/dev/null || {
-        not_ok "$tool missing (Debian package docker.io; scripts/setup.sh)"
-        finish
-    }
-done
+need_tools "Debian package docker.io; scripts/setup.sh" docker dockerd containerd runc docker-init jq
 
 D=$T/d # short: containerd's sockets live under the exec root
 mkdir -p "$D/data" "$D/exec"

@@ -97,6 +97,19 @@ finish() {
     exit 0
 }
 
+# need_tools WHERE TOOL...: each TOOL must be installed, else the test
+# fails naming it and WHERE it comes from (a Debian package).
+need_tools() {
+    local where=$1 tool
+    shift
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || {
+            not_ok "$tool missing ($where)"
+            finish
+        }
+    done
+}
+
 # wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
 wait_for() {
     local n=$(($1 * 20))

@@ -4,12 +4,7 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
-for tool in lxc-create lxc-start lxc-attach lxc-info lxc-destroy; do
-    command -v "$tool" >/dev/null || {
-        not_ok "$tool missing (Debian package lxc)"
-        finish
-    }
-done
+need_tools "Debian package lxc" lxc-create lxc-start lxc-attach lxc-info lxc-destroy
 
 NAME=jdtest$$
 lxc_cleanup() {

@@ -9,12 +9,7 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_root
-for tool in podman runc; do
-    command -v "$tool" >/dev/null || {
-        not_ok "$tool missing (Debian packages podman and runc; scripts/setup.sh)"
-        finish
-    }
-done
+need_tools "Debian packages podman and runc; scripts/setup.sh" podman runc
 
 NAME=jdtest$$
 CONTAINERS_CONF=$T/containers.conf

@@ -12,12 +12,7 @@
 . "$(dirname "$0")/standing_lib.sh"
 need_root
 HOOK=${JD_HOOK:?JD_HOOK not set}
-for tool in lxc-create lxc-start lxc-stop lxc-attach lxc-info lxc-destroy; do
-    command -v "$tool" >/dev/null || {
-        not_ok "$tool missing (Debian package lxc)"
-        finish
-    }
-done
+need_tools "Debian package lxc" lxc-create lxc-start lxc-stop lxc-attach lxc-info lxc-destroy
 
 MGR=lxc
 NAME=jdst$$

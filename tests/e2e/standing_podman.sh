@@ -15,12 +15,7 @@
 need_root
 HOOK=${JD_HOOK:?JD_HOOK not set}
 JSON=${JD_PODMAN_JSON:?JD_PODMAN_JSON not set}
-for tool in podman runc busybox; do
-    command -v "$tool" >/dev/null || {
-        not_ok "$tool missing (Debian packages podman, runc, busybox; scripts/setup.sh)"
-        finish
-    }
-done
+need_tools "Debian packages podman, runc, busybox; scripts/setup.sh" podman runc busybox
 
 MGR=podman
 NAME=jdst$$
